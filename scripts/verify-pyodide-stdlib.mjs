@@ -128,7 +128,7 @@ def _pwr_describe(exc):
     # KeyError subclasses (e.g. ZoneInfoNotFoundError) quote their text in str(); use the raw text
     text = exc.args[0] if isinstance(exc, KeyError) and exc.args and isinstance(exc.args[0], str) else str(exc)
     msg = text.strip().splitlines()
-    msg = msg[0] if msg else ""
+    msg = msg[0].strip() if msg else ""
     if len(msg) > 300:
         msg = msg[:297] + "..."
     return {"type": name, "message": msg}
