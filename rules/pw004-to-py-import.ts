@@ -1,0 +1,64 @@
+import type { Rule } from '../src/engine/rule.js';
+import { asPrimary, importedName, importedNames, removeImportedName } from './lib/python-edits.js';
+
+const TO_PY = new Set(['pyodide.ffi.to_py', 'pyodide.to_py']);
+
+export const rule: Rule = {
+  meta: {
+    code: 'PW004',
+    name: 'to-py-is-a-method',
+    gotcha: 4,
+    severity: 'error',
+    languages: ['python'],
+    fixable: 'safe',
+    docs: {
+      summary: '`to_py` imported from `pyodide.ffi` or called as a function',
+      whatItDoes: 'Reports `from pyodide.ffi import to_py` and calls of that `to_py(x)`.',
+      whyItBreaks:
+        '`pyodide.ffi` has no `to_py` in any Pyodide release the runtime uses (0.26, 0.28, 314): the import raises `ImportError` and the Worker fails to start. Conversion to Python is a method of the JavaScript proxy: `x.to_py()`.',
+      whenItHolds: 'Always, on every runtime.',
+      example: 'from pyodide.ffi import to_py\n\nrows = to_py(results.results)',
+      useInstead: 'rows = results.results.to_py()',
+      fixSafety: 'Safe: the import can only fail, and `to_py(x)` becomes `x.to_py()`, the method the import was meant to reach.',
+      references: [
+        { title: 'Cloudflare: Python Workers FFI', url: 'https://developers.cloudflare.com/workers/languages/python/ffi/' },
+        { title: 'Pyodide: JsProxy.to_py', url: 'https://pyodide.org/en/stable/usage/api/python-api/ffi.html#pyodide.ffi.JsProxy.to_py' },
+      ],
+    },
+  },
+  triggers: ['to_py'],
+  python(ctx) {
+    return {
+      import_from_statement(node) {
+        const module = node.childForFieldName('module_name')?.text;
+        if (module !== 'pyodide.ffi' && module !== 'pyodide') return;
+        for (const item of importedNames(node)) {
+          if (importedName(item) !== 'to_py') continue;
+          ctx.reportNode(item, `\`${module}\` has no \`to_py\`: this import raises ImportError; call the \`.to_py()\` method on the JavaScript value instead`, {
+            applicability: 'safe',
+            description: 'Remove `to_py` from the import',
+            edits: [removeImportedName(ctx.source, node, item)],
+          });
+        }
+      },
+      call(node) {
+        const fn = node.childForFieldName('function');
+        if (!fn || !TO_PY.has(ctx.resolve(fn) ?? '')) return;
+        const args = node.childForFieldName('arguments');
+        const positional = args?.namedChildren.filter((a) => a.type !== 'comment') ?? [];
+        const simple = positional.length === 1 && !['keyword_argument', 'list_splat', 'dictionary_splat'].includes(positional[0].type);
+        ctx.reportNode(
+          node,
+          '`to_py` is a method of JavaScript proxies, not a function: call `x.to_py()`',
+          simple
+            ? {
+                applicability: 'safe',
+                description: 'Call the `.to_py()` method',
+                edits: [{ start: node.startIndex, end: node.endIndex, text: `${asPrimary(positional[0])}.to_py()` }],
+              }
+            : undefined,
+        );
+      },
+    };
+  },
+};

@@ -1,0 +1,353 @@
+// One view over JSONC/JSON and TOML documents: values with exact ranges, and edits that keep
+// comments, key order, indentation and trailing commas.
+import * as jsonc from 'jsonc-parser';
+import { parseTOML, type AST } from 'toml-eslint-parser';
+import { detectEol, LineIndex } from './text.js';
+import type { OffsetEdit } from './types.js';
+
+export type ConfigPath = (string | number)[];
+export type ConfigFormat = 'jsonc' | 'toml';
+
+export interface ConfigNode {
+  path: ConfigPath;
+  kind: 'object' | 'array' | 'string' | 'number' | 'boolean' | 'null' | 'other';
+  value: unknown;
+  /** Range of the value (for a TOML `[table]`, the whole table). */
+  start: number;
+  end: number;
+  /** Range of the key or table header that names this value, when there is one. */
+  keyStart?: number;
+  keyEnd?: number;
+  children: ConfigNode[];
+  /** TOML only: how the object or array is written. */
+  style?: 'inline' | 'table' | 'array-of-tables' | 'root' | 'implicit';
+}
+
+export class ConfigParseError extends Error {
+  constructor(
+    message: string,
+    readonly offset: number,
+  ) {
+    super(message);
+  }
+}
+
+export class ConfigDocument {
+  private constructor(
+    readonly format: ConfigFormat,
+    readonly text: string,
+    readonly root: ConfigNode,
+  ) {}
+
+  /** Parse JSONC (comments and trailing commas allowed) or TOML; throws ConfigParseError. */
+  static parse(text: string, format: ConfigFormat): ConfigDocument {
+    return new ConfigDocument(format, text, format === 'toml' ? buildToml(text) : buildJsonc(text));
+  }
+
+  get data(): unknown {
+    return this.root.value;
+  }
+
+  get(path: ConfigPath): ConfigNode | undefined {
+    let node: ConfigNode | undefined = this.root;
+    for (const seg of path) {
+      if (!node) return undefined;
+      node = node.children.find((c) => c.path[c.path.length - 1] === seg);
+    }
+    return node;
+  }
+
+  /** Range to point at for a node: its key when it has one, else its value. */
+  static keyOrValue(node: ConfigNode): { start: number; end: number } {
+    return node.keyStart !== undefined ? { start: node.keyStart, end: node.keyEnd! } : { start: node.start, end: node.end };
+  }
+
+  /** Edits that append a string to the array at `path`, creating the array when absent. */
+  appendToArray(path: ConfigPath, item: string): OffsetEdit[] {
+    if (this.format === 'jsonc') {
+      const existing = this.get(path);
+      const edits = existing
+        ? jsonc.modify(this.text, [...path, -1], item, { isArrayInsertion: true, formattingOptions: this.formatting() })
+        : jsonc.modify(this.text, path, [item], { formattingOptions: this.formatting() });
+      return edits.map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
+    }
+    const arr = this.get(path);
+    const literal = tomlLiteral(item);
+    if (arr && arr.kind === 'array' && arr.style === 'inline') {
+      const last = arr.children[arr.children.length - 1];
+      if (last) return [{ start: last.end, end: last.end, text: `, ${literal}` }];
+      const open = this.text.indexOf('[', arr.start);
+      return [{ start: open + 1, end: open + 1, text: literal }];
+    }
+    if (arr) throw new Error(`cannot append to ${path.join('.')}: not an inline array`);
+    return this.setProperty(path.slice(0, -1), String(path[path.length - 1]), `[${literal}]`, true);
+  }
+
+  /**
+   * Edits that set `key` in the object at `objectPath` to a literal (already in the document's
+   * syntax when `raw`, else a JS value rendered in that syntax).
+   */
+  setProperty(objectPath: ConfigPath, key: string, value: unknown, raw = false): OffsetEdit[] {
+    if (this.format === 'jsonc') {
+      const jsValue = raw ? JSON.parse(value as string) : value;
+      return jsonc
+        .modify(this.text, [...objectPath, key], jsValue, { formattingOptions: this.formatting() })
+        .map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
+    }
+    const literal = raw ? String(value) : tomlLiteral(value);
+    const keyText = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+    const existing = this.get([...objectPath, key]);
+    if (existing) return [{ start: existing.start, end: existing.end, text: literal }];
+    const obj = this.get(objectPath);
+    if (!obj || obj.kind !== 'object') throw new Error(`no table at ${objectPath.join('.') || '(root)'}`);
+    if (obj.style === 'inline') {
+      const last = obj.children[obj.children.length - 1];
+      if (last) return [{ start: last.end, end: last.end, text: `, ${keyText} = ${literal}` }];
+      const open = this.text.indexOf('{', obj.start);
+      return [{ start: open + 1, end: open + 1, text: ` ${keyText} = ${literal} ` }];
+    }
+    const eol = detectEol(this.text);
+    const entries = obj.children.filter((c) => c.style !== 'table' && c.style !== 'array-of-tables' && c.style !== 'implicit');
+    const lastEntry = entries.reduce<ConfigNode | undefined>((a, c) => (!a || c.end > a.end ? c : a), undefined);
+    if (lastEntry) {
+      const at = this.lineEndAfter(lastEntry.end);
+      const indent = indentOf(this.text, lastEntry.keyStart ?? lastEntry.start);
+      return [{ start: at, end: at, text: `${eol}${indent}${keyText} = ${literal}` }];
+    }
+    if (obj.style === 'root') {
+      // Top-level keys must come before the first table header.
+      const firstTable = this.root.children
+        .filter((c) => c.style === 'table' || c.style === 'array-of-tables' || c.style === 'implicit')
+        .reduce((m, c) => Math.min(m, c.keyStart !== undefined ? lineStartOf(this.text, c.keyStart - 1) : c.start), this.text.length);
+      return [{ start: firstTable, end: firstTable, text: `${keyText} = ${literal}${eol}` }];
+    }
+    // An empty [table]: right after its header line.
+    const at = this.lineEndAfter(obj.keyEnd ?? obj.start);
+    return [{ start: at, end: at, text: `${eol}${keyText} = ${literal}` }];
+  }
+
+  /** Replace a value in place. */
+  replaceValue(path: ConfigPath, value: unknown): OffsetEdit[] {
+    const node = this.get(path);
+    if (!node) throw new Error(`no value at ${path.join('.')}`);
+    const text = this.format === 'toml' ? tomlLiteral(value) : JSON.stringify(value);
+    return [{ start: node.start, end: node.end, text }];
+  }
+
+  /** Remove one element of an array, with its separator. */
+  removeArrayItem(path: ConfigPath): OffsetEdit[] {
+    if (this.format === 'jsonc') {
+      return jsonc
+        .modify(this.text, path, undefined, { formattingOptions: this.formatting() })
+        .map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
+    }
+    const parent = this.get(path.slice(0, -1));
+    const node = this.get(path);
+    if (!parent || !node) throw new Error(`no value at ${path.join('.')}`);
+    const i = parent.children.indexOf(node);
+    const next = parent.children[i + 1];
+    const prev = parent.children[i - 1];
+    if (next) return [{ start: node.start, end: next.start, text: '' }];
+    if (prev) return [{ start: prev.end, end: node.end, text: '' }];
+    return [{ start: node.start, end: node.end, text: '' }];
+  }
+
+  private lineEndAfter(offset: number): number {
+    const idx = new LineIndex(this.text);
+    const { line } = idx.position(offset);
+    return idx.lineEnd(line);
+  }
+
+  private formatting(): jsonc.FormattingOptions {
+    const m = /^([ \t]+)\S/m.exec(this.text);
+    const indent = m ? m[1] : '  ';
+    return {
+      insertSpaces: !indent.startsWith('\t'),
+      tabSize: indent.startsWith('\t') ? 1 : indent.length,
+      eol: detectEol(this.text),
+    };
+  }
+}
+
+function indentOf(text: string, offset: number): string {
+  const start = lineStartOf(text, offset);
+  return /^[ \t]*/.exec(text.slice(start, offset))![0];
+}
+
+function lineStartOf(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return i;
+}
+
+export function tomlLiteral(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (Array.isArray(value)) return `[${value.map(tomlLiteral).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    return `{ ${Object.entries(value)
+      .map(([k, v]) => `${/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k)} = ${tomlLiteral(v)}`)
+      .join(', ')} }`;
+  }
+  throw new Error(`no TOML literal for ${String(value)}`);
+}
+
+// ---- JSONC ----
+
+function buildJsonc(text: string): ConfigNode {
+  const errors: jsonc.ParseError[] = [];
+  const tree = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length > 0 || !tree) {
+    const e = errors[0];
+    const message = e ? jsonc.printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'empty document';
+    throw new ConfigParseError(message, e ? e.offset : 0);
+  }
+  return convertJsonc(tree, []);
+}
+
+function convertJsonc(node: jsonc.Node, path: ConfigPath): ConfigNode {
+  const base = { path, start: node.offset, end: node.offset + node.length };
+  switch (node.type) {
+    case 'object': {
+      const children: ConfigNode[] = [];
+      const value: Record<string, unknown> = {};
+      for (const prop of node.children ?? []) {
+        const [keyNode, valueNode] = prop.children ?? [];
+        if (!keyNode || !valueNode) continue;
+        const key = String(keyNode.value);
+        const child = convertJsonc(valueNode, [...path, key]);
+        child.keyStart = keyNode.offset;
+        child.keyEnd = keyNode.offset + keyNode.length;
+        children.push(child);
+        value[key] = child.value;
+      }
+      return { ...base, kind: 'object', value, children };
+    }
+    case 'array': {
+      const children = (node.children ?? []).map((c, i) => convertJsonc(c, [...path, i]));
+      return { ...base, kind: 'array', value: children.map((c) => c.value), children };
+    }
+    case 'string':
+    case 'number':
+    case 'boolean':
+    case 'null':
+      return { ...base, kind: node.type, value: node.value, children: [] };
+    default:
+      return { ...base, kind: 'other', value: node.value, children: [] };
+  }
+}
+
+// ---- TOML ----
+
+type TomlValueNode = AST.TOMLContentNode;
+
+function buildToml(text: string): ConfigNode {
+  let ast: AST.TOMLProgram;
+  try {
+    ast = parseTOML(text);
+  } catch (err) {
+    const e = err as { message?: string; index?: number };
+    throw new ConfigParseError((e.message ?? 'invalid TOML').toLowerCase(), typeof e.index === 'number' ? e.index : 0);
+  }
+  const root: ConfigNode = { path: [], kind: 'object', value: {}, start: 0, end: text.length, children: [], style: 'root' };
+  const top = ast.body[0];
+  for (const item of top.body) {
+    if (item.type === 'TOMLKeyValue') addKeyValue(root, item);
+    else addTable(root, item);
+  }
+  return root;
+}
+
+function keyNames(key: AST.TOMLKey): string[] {
+  return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : String(k.value)));
+}
+
+function child(parent: ConfigNode, seg: string | number): ConfigNode | undefined {
+  return parent.children.find((c) => c.path[c.path.length - 1] === seg);
+}
+
+function ensureObject(parent: ConfigNode, seg: string | number, at: number): ConfigNode {
+  let c = child(parent, seg);
+  if (!c) {
+    c = { path: [...parent.path, seg], kind: 'object', value: {}, start: at, end: at, children: [], style: 'implicit' };
+    parent.children.push(c);
+    (parent.value as Record<string | number, unknown>)[seg] = c.value;
+  }
+  return c;
+}
+
+function addKeyValue(table: ConfigNode, kv: AST.TOMLKeyValue): void {
+  const names = keyNames(kv.key);
+  let parent = table;
+  for (const seg of names.slice(0, -1)) parent = ensureObject(parent, seg, kv.range[0]);
+  const last = names[names.length - 1];
+  const node = convertToml(kv.value, [...parent.path, last]);
+  node.keyStart = kv.key.range[0];
+  node.keyEnd = kv.key.range[1];
+  parent.children.push(node);
+  (parent.value as Record<string, unknown>)[last] = node.value;
+  if (parent.end < kv.range[1]) parent.end = kv.range[1];
+}
+
+function addTable(root: ConfigNode, table: AST.TOMLTable): void {
+  const key = table.resolvedKey;
+  let parent = root;
+  for (let i = 0; i < key.length - 1; i++) {
+    const seg = key[i];
+    const nextIsIndex = typeof key[i + 1] === 'number';
+    let c = child(parent, seg);
+    if (!c) {
+      c = {
+        path: [...parent.path, seg],
+        kind: nextIsIndex ? 'array' : 'object',
+        value: nextIsIndex ? [] : {},
+        start: table.range[0],
+        end: table.range[1],
+        keyStart: table.key.range[0],
+        keyEnd: table.key.range[1],
+        children: [],
+        style: nextIsIndex ? 'array-of-tables' : 'implicit',
+      };
+      parent.children.push(c);
+      (parent.value as Record<string | number, unknown>)[seg] = c.value;
+    }
+    if (c.end < table.range[1]) c.end = table.range[1];
+    parent = c;
+  }
+  const seg = key[key.length - 1];
+  let node = child(parent, seg);
+  if (!node) {
+    node = { path: [...parent.path, seg], kind: 'object', value: {}, start: table.range[0], end: table.range[1], children: [], style: 'table' };
+    parent.children.push(node);
+    if (Array.isArray(parent.value)) (parent.value as unknown[])[seg as number] = node.value;
+    else (parent.value as Record<string | number, unknown>)[seg] = node.value;
+  }
+  node.style = 'table';
+  node.start = table.range[0];
+  node.end = table.range[1];
+  node.keyStart = table.key.range[0];
+  node.keyEnd = table.key.range[1];
+  for (const kv of table.body) addKeyValue(node, kv);
+  node.end = table.range[1];
+}
+
+function convertToml(value: TomlValueNode, path: ConfigPath): ConfigNode {
+  const base = { path, start: value.range[0], end: value.range[1], children: [] as ConfigNode[] };
+  if (value.type === 'TOMLArray') {
+    const children = value.elements.map((e, i) => convertToml(e, [...path, i]));
+    return { ...base, kind: 'array', value: children.map((c) => c.value), children, style: 'inline' };
+  }
+  if (value.type === 'TOMLInlineTable') {
+    const node: ConfigNode = { ...base, kind: 'object', value: {}, style: 'inline' };
+    for (const kv of value.body) addKeyValue(node, kv);
+    node.end = value.range[1];
+    return node;
+  }
+  {
+    const kind =
+      value.kind === 'string' ? 'string' : value.kind === 'boolean' ? 'boolean' : value.kind === 'integer' || value.kind === 'float' ? 'number' : 'other';
+    const raw = (value as { value: unknown }).value;
+    const v = typeof raw === 'bigint' ? Number(raw) : raw;
+    return { ...base, kind, value: v };
+  }
+}

@@ -1,0 +1,19 @@
+// Where a rule's catalogue entry lives: docs/rules/<CODE>.md in the project's repository,
+// unless PYWORKERS_REVIEW_DOCS_URL or the repo config's docs_base_url says otherwise.
+import { readPackageJson } from './package-root.js';
+
+let defaultBase: string | null = null;
+
+function repositoryDocsBase(): string {
+  if (defaultBase) return defaultBase;
+  const pkg = readPackageJson<{ repository?: string | { url?: string } }>('package.json');
+  const raw = typeof pkg.repository === 'string' ? pkg.repository : (pkg.repository?.url ?? '');
+  const web = raw.replace(/^git\+/, '').replace(/\.git$/, '').replace(/^git:\/\//, 'https://');
+  defaultBase = `${web}/blob/main/docs/rules`;
+  return defaultBase;
+}
+
+export function docsUrlFor(code: string, base?: string): string {
+  const root = (base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase()).replace(/\/+$/, '');
+  return `${root}/${code}.md`;
+}

@@ -1,0 +1,62 @@
+// The shape of a rule (in the spirit of ESLint's {meta, create}) and what the runner hands it.
+import type { ConfigDocument } from './config-doc.js';
+import type { PythonSource, SyntaxNode } from './python.js';
+import type { Requirement } from './requirements.js';
+import type { Language, OffsetFix, RuleMeta, RuntimeProfile, Severity } from './types.js';
+import type { Worker, Workspace } from './workspace.js';
+
+export interface Report {
+  start: number;
+  end: number;
+  message: string;
+  fix?: OffsetFix;
+  /** Overrides the rule's default severity for this finding (e.g. info for advice). */
+  severity?: Severity;
+}
+
+interface BaseContext {
+  path: string;
+  text: string;
+  workspace: Workspace;
+  report(report: Report): void;
+}
+
+export interface PythonContext extends BaseContext {
+  source: PythonSource;
+  profile: RuntimeProfile;
+  worker: Worker | null;
+  /** Qualified name of an identifier or attribute chain through imports (`r.get` → `requests.get`). */
+  resolve(node: SyntaxNode): string | null;
+  /** Report a node's range. */
+  reportNode(node: SyntaxNode, message: string, fix?: OffsetFix, severity?: Severity): void;
+}
+
+export interface ConfigContext extends BaseContext {
+  language: Exclude<Language, 'python'>;
+  /** The Worker the file belongs to (for a wrangler config: the Worker it defines), or null. */
+  worker: Worker | null;
+  /** Parsed document for JSON/JSONC/TOML files; null for requirements files. */
+  doc: ConfigDocument | null;
+  /** Parsed requirements for requirements*.txt; empty otherwise. */
+  requirements: Requirement[];
+}
+
+export type PythonVisitor = (node: SyntaxNode) => void;
+
+/**
+ * Visitors keyed by tree-sitter node type. The runner calls a visitor for each node of that type
+ * that encloses one of the rule's trigger words (up to the enclosing statement), or for every node
+ * of that type when the rule has no triggers. `module` is called once with the root.
+ */
+export type PythonVisitors = Record<string, PythonVisitor>;
+
+export interface Rule {
+  meta: RuleMeta;
+  /**
+   * Identifiers without which the rule cannot match. Import aliases of names containing one of
+   * them count too (`import requests as r` makes `r` a trigger for `requests`).
+   */
+  triggers?: string[];
+  python?(ctx: PythonContext): PythonVisitors;
+  config?(ctx: ConfigContext): void;
+}

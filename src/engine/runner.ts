@@ -1,0 +1,295 @@
+// The rule runner: files → findings. One pass per file; each node goes to the rules that asked
+// for its type; one bad file never stops the others.
+import picomatch from 'picomatch';
+import { ConfigDocument, ConfigParseError } from './config-doc.js';
+import { docsUrlFor } from './docs-url.js';
+import { noqaCodes } from './noqa.js';
+import { CLIMB_STOP, firstSyntaxError, PythonSource, type SyntaxNode } from './python.js';
+import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
+import { parseRequirements } from './requirements.js';
+import type { ConfigContext, PythonContext, PythonVisitors, Report, Rule } from './rule.js';
+import { LineIndex } from './text.js';
+import type { Applicability, Finding, Language, RuntimeProfile, Severity } from './types.js';
+import { configFormat, isSkippedPath, languageOf, Workspace, type SourceFile } from './workspace.js';
+
+export interface AnalyzeInput {
+  /** Files to lint. */
+  files: readonly SourceFile[];
+  /** Files read only to build Worker profiles (unchanged configs, pyproject.toml). */
+  context?: readonly SourceFile[];
+  rules: readonly Rule[];
+  config?: RepoConfig;
+  /** Only these codes (after config); empty or absent: all. */
+  select?: readonly string[];
+  ignore?: readonly string[];
+  docsBaseUrl?: string;
+}
+
+export interface SkippedFile {
+  path: string;
+  reason: string;
+}
+
+export interface AnalyzeResult {
+  findings: Finding[];
+  skipped: SkippedFile[];
+  /** Internal rule failures: a bug in a rule, reported, never fatal. */
+  ruleErrors: { path: string; code: string; message: string }[];
+  workspace: Workspace;
+  /** Python files checked, with the profile they were checked against. */
+  profiles: Map<string, RuntimeProfile>;
+}
+
+export const PARSE_ERROR = { code: 'PW000', name: 'parse-error', gotcha: 0 } as const;
+
+const RANK: Record<Applicability, number> = { display: 0, unsafe: 1, safe: 2 };
+
+export function analyze(input: AnalyzeInput): AnalyzeResult {
+  const config = input.config ?? DEFAULT_CONFIG;
+  const lintPaths = new Set(input.files.map((f) => f.path));
+  const all = [...input.files, ...(input.context ?? []).filter((f) => !lintPaths.has(f.path))];
+  const workspace = new Workspace(all, config.runtime);
+  const result: AnalyzeResult = { findings: [], skipped: [], ruleErrors: [], workspace, profiles: new Map() };
+  const rules = activeRules(input.rules, config, input.select, input.ignore);
+  const include = config.paths.include.length ? picomatch(config.paths.include, { dot: true }) : () => true;
+  const exclude = config.paths.exclude.length ? picomatch(config.paths.exclude, { dot: true }) : () => false;
+  const docsBase = input.docsBaseUrl ?? config.docs_base_url;
+
+  for (const file of input.files) {
+    const language = languageOf(file.path);
+    if (!language || isSkippedPath(file.path)) continue;
+    if (!include(file.path) || exclude(file.path)) {
+      result.skipped.push({ path: file.path, reason: 'excluded by paths in the repository config' });
+      continue;
+    }
+    if (file.text.length > config.limits.max_file_bytes) {
+      result.skipped.push({ path: file.path, reason: `larger than limits.max_file_bytes (${config.limits.max_file_bytes})` });
+      continue;
+    }
+    const sink = new FindingSink(file, config, docsBase, result);
+    try {
+      if (language === 'python') lintPython(file, rules, workspace, sink, result);
+      else lintConfig(file, language, rules, workspace, sink, result);
+    } catch (err) {
+      result.ruleErrors.push({ path: file.path, code: sink.currentRule ?? '(engine)', message: (err as Error).message });
+    }
+    sink.flush();
+  }
+  result.findings.sort(
+    (a, b) => cmp(a.path, b.path) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message),
+  );
+  return result;
+}
+
+function cmp(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function activeRules(rules: readonly Rule[], config: RepoConfig, select?: readonly string[], ignore?: readonly string[]): Rule[] {
+  return rules.filter((r) => {
+    if (config.rules[r.meta.code] === 'off') return false;
+    if (select && select.length && !select.some((s) => r.meta.code.startsWith(s))) return false;
+    if (ignore && ignore.some((s) => r.meta.code.startsWith(s))) return false;
+    return true;
+  });
+}
+
+/** Turns rule reports into findings: positions, severity from config, noqa, fix checks. */
+class FindingSink {
+  currentRule: string | null = null;
+  private index: LineIndex | null = null;
+  private pending: Finding[] = [];
+  hasSyntaxError = false;
+
+  constructor(
+    private readonly file: SourceFile,
+    private readonly config: RepoConfig,
+    private readonly docsBase: string | undefined,
+    private readonly result: AnalyzeResult,
+  ) {}
+
+  lines(): LineIndex {
+    return (this.index ??= new LineIndex(this.file.text));
+  }
+
+  add(rule: Pick<Rule['meta'], 'code' | 'name' | 'gotcha' | 'severity' | 'fixable'>, report: Report): void {
+    const lines = this.lines();
+    const range = lines.range(report.start, report.end);
+    if (noqaCodes(lines.lineText(range.line)).has(rule.code)) return;
+    const configured = this.config.rules[rule.code];
+    const severity: Severity = configured && configured !== 'off' ? configured : (report.severity ?? rule.severity);
+    const finding: Finding = {
+      code: rule.code,
+      name: rule.name,
+      gotcha: rule.gotcha,
+      severity,
+      path: this.file.path,
+      ...range,
+      message: report.message,
+      docsUrl: docsUrlFor(rule.code, this.docsBase),
+    };
+    if (report.fix) {
+      if (!rule.fixable) throw new Error(`rule ${rule.code} reported a fix but its meta declares none`);
+      if (RANK[report.fix.applicability] > RANK[rule.fixable]) {
+        throw new Error(`rule ${rule.code} reported a ${report.fix.applicability} fix but declares only ${rule.fixable}`);
+      }
+      finding.fix = {
+        // A file that does not parse cannot prove a fix keeps it valid.
+        applicability: this.hasSyntaxError ? 'display' : report.fix.applicability,
+        description: report.fix.description,
+        edits: report.fix.edits.map((e) => lines.toTextEdit(e)),
+      };
+    }
+    this.pending.push(finding);
+  }
+
+  flush(): void {
+    this.result.findings.push(...this.pending);
+    this.pending = [];
+  }
+}
+
+function parseErrorFinding(sink: FindingSink, start: number, end: number, message: string): void {
+  sink.add({ ...PARSE_ERROR, severity: 'error', fixable: undefined }, { start, end, message });
+}
+
+function lintPython(file: SourceFile, rules: readonly Rule[], workspace: Workspace, sink: FindingSink, result: AnalyzeResult): void {
+  const profile = workspace.pythonProfile(file.path, file.text);
+  if (!profile) return; // not Worker code
+  result.profiles.set(file.path, profile);
+  const source = new PythonSource(file.path, file.text);
+  const syntax = firstSyntaxError(source.root);
+  if (syntax) {
+    sink.hasSyntaxError = true;
+    const end = Math.max(syntax.node.endIndex, syntax.node.startIndex + 1);
+    parseErrorFinding(sink, syntax.node.startIndex, Math.min(end, file.text.length), `Python syntax error: ${syntax.message}`);
+  }
+  const worker = workspace.workerOf(file.path);
+  const running: { rule: Rule; visitors: PythonVisitors }[] = [];
+  for (const rule of rules) {
+    if (!rule.python || !rule.meta.languages.includes('python')) continue;
+    if (rule.meta.appliesTo && (!profile.known || !rule.meta.appliesTo(profile))) continue;
+    const ctx: PythonContext = {
+      path: file.path,
+      text: file.text,
+      workspace,
+      source,
+      profile,
+      worker: worker?.python ? worker : null,
+      resolve: (node) => source.resolve(node),
+      report: (r) => sink.add(rule.meta, r),
+      reportNode: (node, message, fix, severity) => sink.add(rule.meta, { start: node.startIndex, end: node.endIndex, message, fix, severity }),
+    };
+    sink.currentRule = rule.meta.code;
+    running.push({ rule, visitors: rule.python(ctx) });
+  }
+
+  const call = (rule: Rule, visitor: (n: SyntaxNode) => void, node: SyntaxNode) => {
+    sink.currentRule = rule.meta.code;
+    try {
+      visitor(node);
+    } catch (err) {
+      result.ruleErrors.push({ path: file.path, code: rule.meta.code, message: (err as Error).message });
+    }
+  };
+
+  // Whole-module visitors.
+  for (const { rule, visitors } of running) if (visitors.module) call(rule, visitors.module, source.root);
+
+  // Rules with triggers: find trigger identifiers once, climb to the enclosing statement.
+  const byWord = new Map<string, number[]>();
+  const untriggered: number[] = [];
+  running.forEach(({ rule }, i) => {
+    if (!rule.triggers?.length) {
+      untriggered.push(i);
+      return;
+    }
+    const words = new Set(rule.triggers);
+    for (const alias of source.aliasesOf(new Set(), words)) words.add(alias);
+    for (const w of words) {
+      const list = byWord.get(w) ?? [];
+      list.push(i);
+      byWord.set(w, list);
+    }
+  });
+  if (byWord.size > 0) {
+    const seen = running.map(() => new Set<string>());
+    for (const hit of source.findIdentifiers(new Set(byWord.keys()))) {
+      const ruleIdx = byWord.get(hit.text)!;
+      for (let n: SyntaxNode | null = hit; n && !CLIMB_STOP.has(n.type); n = n.parent) {
+        const type = n.type;
+        for (const i of ruleIdx) {
+          const visitor = running[i].visitors[type];
+          if (!visitor || type === 'module') continue;
+          const key = `${n.startIndex}:${n.endIndex}:${type}`;
+          if (seen[i].has(key)) continue;
+          seen[i].add(key);
+          call(running[i].rule, visitor, n);
+        }
+      }
+    }
+  }
+
+  // Rules without triggers: every node of the types they asked for, in one native traversal.
+  if (untriggered.length > 0) {
+    const types = new Set<string>();
+    for (const i of untriggered) for (const t of Object.keys(running[i].visitors)) if (t !== 'module') types.add(t);
+    if (types.size > 0) {
+      for (const node of source.root.descendantsOfType([...types])) {
+        for (const i of untriggered) {
+          const visitor = running[i].visitors[node.type];
+          if (visitor) call(running[i].rule, visitor, node);
+        }
+      }
+    }
+  }
+  sink.currentRule = null;
+}
+
+function lintConfig(
+  file: SourceFile,
+  language: Exclude<Language, 'python'>,
+  rules: readonly Rule[],
+  workspace: Workspace,
+  sink: FindingSink,
+  result: AnalyzeResult,
+): void {
+  let doc: ConfigDocument | null = null;
+  let worker = workspace.workerOf(file.path);
+  if (language === 'wrangler') {
+    const defined = workspace.workers.find((w) => w.configPath === file.path);
+    worker = defined ?? null;
+    doc = defined?.config ?? null;
+  }
+  if (language !== 'requirements' && !doc) {
+    try {
+      doc = ConfigDocument.parse(file.text, language === 'wrangler' || language === 'pyproject' ? configFormat(file.path) : 'jsonc');
+    } catch (err) {
+      if (!(err instanceof ConfigParseError)) throw err;
+      const end = Math.min(err.offset + 1, file.text.length);
+      parseErrorFinding(sink, Math.min(err.offset, file.text.length), end, `${file.path} does not parse: ${err.message}`);
+      return;
+    }
+  }
+  const requirements = language === 'requirements' ? parseRequirements(file.text) : [];
+  for (const rule of rules) {
+    if (!rule.config || !rule.meta.languages.includes(language)) continue;
+    const ctx: ConfigContext = {
+      path: file.path,
+      text: file.text,
+      workspace,
+      language,
+      worker,
+      doc,
+      requirements,
+      report: (r) => sink.add(rule.meta, r),
+    };
+    sink.currentRule = rule.meta.code;
+    try {
+      rule.config(ctx);
+    } catch (err) {
+      result.ruleErrors.push({ path: file.path, code: rule.meta.code, message: (err as Error).message });
+    }
+  }
+  sink.currentRule = null;
+}

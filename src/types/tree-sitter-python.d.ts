@@ -1,0 +1,4 @@
+declare module 'tree-sitter-python' {
+  const language: unknown;
+  export default language;
+}
