@@ -1,0 +1,25 @@
+// Findings the engine itself reports (not a rule module), documented like the rules.
+import type { Rule } from '../engine/rule.js';
+import { PARSE_ERROR } from '../engine/runner.js';
+
+export const ENGINE_RULES: readonly Rule[] = [
+  {
+    meta: {
+      ...PARSE_ERROR,
+      severity: 'error',
+      languages: ['python', 'wrangler', 'pyproject', 'package-json'],
+      docs: {
+        summary: 'A file that does not parse',
+        whatItDoes:
+          'Reports the first syntax error of a Python file, or why a wrangler config, `pyproject.toml` or `package.json` does not parse, at the place it stops making sense.',
+        whyItBreaks:
+          'The runtime, wrangler and pywrangler reject a file they cannot parse. A wrangler config that does not parse also leaves the Worker\'s runtime unknown, so rules that depend on the compatibility date stay silent for its files.',
+        whenItHolds: 'Always.',
+        example: 'def fetch(self, request:\n    return Response("hi")',
+        useInstead: 'def fetch(self, request):\n    return Response("hi")',
+        fixSafety: 'No fix. Other rules still run on a Python file with a syntax error, but their fixes are shown only as guidance.',
+        references: [{ title: 'Cloudflare: wrangler configuration', url: 'https://developers.cloudflare.com/workers/wrangler/configuration/' }],
+      },
+    },
+  },
+];
