@@ -6,12 +6,15 @@ import { SourceText } from './source-text.js';
 
 export const DEFAULT_TOOL_NAME = 'pyworkers-review';
 
-/** The flagged text of a finding; a zero-width finding stands for its whole first line. */
+/** The flagged text of a finding; when it is empty or only whitespace, its whole lines stand for it. */
 export function flaggedText(finding: Finding, source: SourceText): string {
   const start = source.offsetOf(finding.line, finding.column);
   const end = source.offsetOf(finding.endLine, finding.endColumn);
-  const text = end > start ? source.text.slice(start, end) : source.content(finding.line);
-  return text;
+  const text = source.text.slice(start, Math.max(start, end));
+  if (normaliseWhitespace(text) !== '') return text;
+  const first = source.line(finding.line);
+  const last = source.line(Math.max(finding.line, finding.endLine)) ?? first;
+  return first && last ? source.text.slice(first.start, last.contentEnd) : '';
 }
 
 export function normaliseWhitespace(text: string): string {

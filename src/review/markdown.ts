@@ -132,7 +132,7 @@ const CODE_BLOCK_INTRO: Record<Exclude<FixRendering, { kind: 'suggestion' | 'inv
   display: 'Possible fix, as guidance (adapt it before applying)',
 };
 
-const UNSAFE_NOTE = '⚠️ **Review before accepting: this fix may change behaviour.**';
+const UNSAFE_NOTE = '⚠️ **Unsafe fix**: review before accepting: this fix may change behaviour.';
 
 function renderBlocks(blocks: readonly LineReplacement[], language: string): string[] {
   return blocks.map((b) =>
