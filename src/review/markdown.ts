@@ -21,6 +21,7 @@ export function escapeHtml(text: string): string {
 /**
  * Escapes `&`, `<`, `>` outside code spans, so that text renders as written and cannot add HTML,
  * while `code` spans a rule message uses still render as code (GitHub shows their content verbatim).
+ * "@name" outside code spans is defused so that quoting code never pings a user or team.
  */
 export function escapeText(text: string): string {
   let out = '';
@@ -45,7 +46,11 @@ export function escapeText(text: string): string {
       }
       continue;
     }
-    out += c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c;
+    if (c === '@' && /\w/.test(text[i + 1] ?? '') && !/\w/.test(text[i - 1] ?? '')) {
+      out += '@&#8203;'; // a zero-width space keeps "@name" from notifying someone
+    } else {
+      out += c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c;
+    }
     i++;
   }
   return out;
@@ -176,7 +181,7 @@ export function renderCommentBody(input: CommentBodyInput): string {
   if (explanation?.why) head.push(`**Why it breaks:** ${escapeText(explanation.why)}`);
   const links = [
     link('rule docs', finding.docsUrl),
-    ...(explanation?.references ?? []).map((r) => link(r.title, r.url)),
+    ...(explanation?.references ?? []).filter((r) => r.url !== finding.docsUrl).map((r) => link(r.title, r.url)),
   ].filter((l): l is string => l !== undefined);
   if (links.length > 0) head.push(links.join(' · '));
   const marker = fingerprintMarker(input.fingerprint, input.toolName ?? DEFAULT_TOOL_NAME);

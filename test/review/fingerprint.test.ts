@@ -4,9 +4,11 @@ import {
   fingerprintFindings,
   fingerprintMarker,
   parseFingerprints,
+  planReview,
   splitFingerprint,
+  type ReviewFile,
 } from '../../src/review/index.js';
-import { makeFinding } from './helpers.js';
+import { fileFromDiff, makeFinding } from './helpers.js';
 
 const before = ['import requests', '', 'def f():', '    return requests.get(URL)', ''].join('\n');
 const flagged = (text: string, path = 'src/entry.py') => {
@@ -45,6 +47,27 @@ describe('fingerprint', () => {
     const f = { ...flagged(before), endColumn: flagged(before).column };
     const g = { ...flagged(before), column: 1, endColumn: 1 };
     expect(fingerprint(f, before)).toBe(fingerprint(g, before));
+  });
+
+  it('hashes the lines of a finding that flags only whitespace', () => {
+    const text = 'a = 1\n\tb = 2   \n';
+    const ws = makeFinding({ path: 'x.py', line: 2, column: 7, endColumn: 10 });
+    expect(fingerprint(ws, text)).toBe(fingerprint(makeFinding({ path: 'x.py', line: 2, column: 1, endColumn: 7 }), text));
+    expect(fingerprint(ws, text)).not.toBe(fingerprint(makeFinding({ path: 'x.py', line: 1, column: 6, endColumn: 6 }), text));
+  });
+
+  it('is the same in reviews of two pushes where the code moved', () => {
+    const v1 = fileFromDiff('src/entry.py', [' def f():', '+    return requests.get(URL)']);
+    const v2 = fileFromDiff('src/entry.py', ['+import js', '+', ' def f():', '+    return requests.get(URL)']);
+    const review = (file: ReviewFile, line: number) =>
+      planReview({
+        findings: [makeFinding({ path: file.path, line, column: 12, endColumn: 29 })],
+        files: new Map([[file.path, file]]),
+        options: { filter: 'added', requestChanges: false, headSha: 'x' },
+      }).comments[0]!;
+    const [first, second] = [review(v1, 2), review(v2, 4)];
+    expect(second.line).toBe(4);
+    expect(parseFingerprints(second.body)).toEqual(parseFingerprints(first.body));
   });
 
   it('tells identical snippets in one file apart, in line order', () => {
