@@ -1,0 +1,42 @@
+import { describe, expect, it } from 'vitest';
+import { PythonSource } from '../../src/engine/index.js';
+
+function resolveAt(code: string, needle: string): string | null {
+  const src = new PythonSource('a.py', code);
+  const at = code.lastIndexOf(needle);
+  let node = src.root.descendantForIndex(at, at + needle.length);
+  while (node.parent && node.endIndex - node.startIndex < needle.length) node = node.parent;
+  return src.resolve(node);
+}
+
+describe('import resolution', () => {
+  it.each([
+    ['import requests\nrequests.get(u)\n', 'requests.get', 'requests.get'],
+    ['import requests as r\nr.get(u)\n', 'r.get', 'requests.get'],
+    ['from requests import get\nget(u)\n', 'get', 'requests.get'],
+    ['from requests import get as fetch_sync\nfetch_sync(u)\n', 'fetch_sync', 'requests.get'],
+    ['import urllib.request\nurllib.request.urlopen(u)\n', 'urllib.request.urlopen', 'urllib.request.urlopen'],
+    ['import urllib.request as ur\nur.urlopen(u)\n', 'ur.urlopen', 'urllib.request.urlopen'],
+    ['from pyodide import ffi\nffi.to_js(x)\n', 'ffi.to_js', 'pyodide.ffi.to_js'],
+    ['def f():\n    import js\n    js.eval("1")\n', 'js.eval', 'js.eval'],
+  ])('%j: %s → %s', (code, needle, expected) => {
+    expect(resolveAt(code, needle)).toBe(expected);
+  });
+
+  it.each([
+    ['requests.get(u)\n', 'requests.get', 'not imported'],
+    ['import requests\ndef f(requests):\n    requests.get(u)\n', 'requests.get', 'parameter shadows the import'],
+    ['import random\ndef f():\n    random = Dice()\n    random.choice(x)\n', 'random.choice', 'local assignment shadows'],
+    ['import random\nrandom = Dice()\nrandom.choice(x)\n', 'random.choice', 'module-level reassignment'],
+    ['def f():\n    import js\njs.eval("1")\n', 'js.eval', 'import local to another function'],
+    ['import js\nclass A:\n    def m(self):\n        for js in items:\n            js.eval(1)\n', 'js.eval', 'loop variable shadows'],
+  ])('%j: %s is not resolved (%s)', (code, needle) => {
+    expect(resolveAt(code, needle)).toBeNull();
+  });
+
+  it('finds identifiers, not words in strings or comments', () => {
+    const src = new PythonSource('a.py', 'x = "to_py"  # to_py\ny = to_py\nz = a.to_py()\n');
+    const hits = src.findIdentifiers(new Set(['to_py']));
+    expect(hits.map((h) => h.startPosition.row)).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,112 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { RULES } from '../../rules/index.js';
+import { analyze, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
+
+function readTree(dir: string): SourceFile[] {
+  const out: SourceFile[] = [];
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      const p = join(d, name);
+      if (statSync(p).isDirectory()) walk(p);
+      else if (languageOf(p)) out.push({ path: p, text: readFileSync(p, 'utf8') });
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+const boom: Rule = {
+  meta: {
+    code: 'PW990',
+    name: 'always-throws',
+    gotcha: 99,
+    severity: 'error',
+    languages: ['python'],
+    docs: { summary: '', whatItDoes: '', whyItBreaks: '', whenItHolds: '', example: '', useInstead: '', fixSafety: '', references: [] },
+  },
+  python: () => ({
+    module() {
+      throw new Error('kaput');
+    },
+  }),
+};
+
+const undeclaredFix: Rule = {
+  ...boom,
+  meta: { ...boom.meta, code: 'PW991', name: 'undeclared-fix' },
+  python: (ctx) => ({
+    module(root) {
+      ctx.reportNode(root, 'x', { applicability: 'safe', description: 'd', edits: [] });
+    },
+  }),
+};
+
+const WORKER: SourceFile[] = [
+  { path: 'wrangler.toml', text: 'main = "src/entry.py"\ncompatibility_date = "2025-11-01"\ncompatibility_flags = ["python_workers"]\n' },
+  { path: 'src/entry.py', text: 'from pyodide.ffi import to_py\n' },
+  { path: 'src/broken.py', text: 'def f(:\n' },
+];
+
+describe('rule runner', () => {
+  it('a rule that throws is reported and does not hide other rules\' findings', () => {
+    const r = analyze({ files: WORKER, rules: [boom, ...RULES] });
+    expect(r.ruleErrors.map((e) => `${e.code} ${e.path} ${e.message}`)).toContain('PW990 src/entry.py kaput');
+    expect(r.findings.some((f) => f.code === 'PW004' && f.path === 'src/entry.py')).toBe(true);
+  });
+
+  it('a file that does not parse yields one finding and never stops the other files', () => {
+    const r = analyze({ files: WORKER, rules: RULES });
+    const broken = r.findings.filter((f) => f.path === 'src/broken.py');
+    expect(broken.map((f) => f.code)).toEqual(['PW000']);
+    expect(broken[0]).toMatchObject({ line: 1, message: expect.stringMatching(/syntax error/) });
+    expect(r.findings.some((f) => f.path === 'src/entry.py')).toBe(true);
+  });
+
+  it('a malformed config: one finding pointing inside the file, the Worker\'s runtime unknown', () => {
+    const r = analyze({
+      files: [
+        { path: 'wrangler.jsonc', text: '{\n  "main": "src/entry.py",\n  "compatibility_date": 2025-11-01\n}\n' },
+        { path: 'src/entry.py', text: 'from pyodide.ffi import to_py\n' },
+      ],
+      rules: RULES,
+    });
+    const cfg = r.findings.filter((f) => f.path === 'wrangler.jsonc');
+    expect(cfg.map((f) => [f.code, f.line])).toEqual([['PW000', 3]]);
+    expect(r.profiles.get('src/entry.py')!.known).toBe(false);
+  });
+
+  it('rejects a fix the rule did not declare', () => {
+    const r = analyze({ files: WORKER, rules: [undeclaredFix] });
+    expect(r.ruleErrors[0].message).toMatch(/declares none/);
+    expect(r.findings.filter((f) => f.code === 'PW991')).toEqual([]);
+  });
+
+  it('skips files over limits.max_file_bytes with a note and excluded paths', () => {
+    const r = analyze({
+      files: WORKER,
+      rules: RULES,
+      config: {
+        rules: {},
+        paths: { include: [], exclude: ['src/broken.py'] },
+        review: { filter: 'added', max_comments: 30, request_changes: false, drafts: false },
+        runtime: {},
+        limits: { max_file_bytes: 40 },
+      },
+    });
+    expect(r.skipped.map((s) => s.path).sort()).toEqual(['src/broken.py', 'wrangler.toml']);
+    expect(r.findings.some((f) => f.path === 'src/entry.py')).toBe(true);
+  });
+
+  it('trigger-based dispatch finds exactly what a full walk finds, for every rule', () => {
+    const files = [...readTree('examples'), ...readTree('test/corpus')];
+    for (const rule of RULES.filter((r) => r.triggers?.length)) {
+      const walked: Rule = { ...rule, triggers: undefined };
+      const a = analyze({ files, rules: [rule] });
+      const b = analyze({ files, rules: [walked] });
+      expect(a.ruleErrors).toEqual([]);
+      expect(a.findings, `${rule.meta.code}: its triggers miss nodes a full walk finds`).toEqual(b.findings);
+    }
+  });
+});
