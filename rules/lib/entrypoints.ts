@@ -1,0 +1,153 @@
+// What rules about handlers share: entrypoint classes, their methods, module-level functions,
+// parameter lists, and edits that rename or extend them.
+import { posix } from 'node:path';
+import type { PythonContext } from '../../src/engine/rule.js';
+import type { SyntaxNode } from '../../src/engine/python.js';
+
+export type EntrypointKind = 'WorkerEntrypoint' | 'DurableObject' | 'WorkflowEntrypoint';
+
+const KINDS: readonly EntrypointKind[] = ['WorkerEntrypoint', 'DurableObject', 'WorkflowEntrypoint'];
+/** Modules the SDK classes are importable from (the old `cloudflare.workers` path included). */
+const SDK_MODULES = ['workers', 'workers.entrypoints', 'cloudflare.workers'];
+
+/** The SDK base class a class definition derives from directly, or null. */
+export function entrypointKind(ctx: PythonContext, cls: SyntaxNode): EntrypointKind | null {
+  const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
+  for (const base of bases) {
+    if (base.type !== 'identifier' && base.type !== 'attribute') continue;
+    const resolved = ctx.resolve(base);
+    for (const kind of KINDS) {
+      if (resolved) {
+        if (SDK_MODULES.some((m) => resolved === `${m}.${kind}`)) return kind;
+      } else if (base.type === 'identifier' && base.text === kind && !definesClass(ctx, kind)) {
+        // `from workers import *` leaves the name unresolved; a bare SDK name still counts.
+        return kind;
+      }
+    }
+  }
+  return null;
+}
+
+function definesClass(ctx: PythonContext, name: string): boolean {
+  return ctx.source.root.namedChildren.some((s) => s.type === 'class_definition' && s.childForFieldName('name')?.text === name);
+}
+
+/** The statement a function definition occupies in its block (the decorated_definition when decorated). */
+export function definitionStatement(def: SyntaxNode): SyntaxNode {
+  return def.parent?.type === 'decorated_definition' ? def.parent : def;
+}
+
+export function decoratorsOf(def: SyntaxNode): SyntaxNode[] {
+  const stmt = definitionStatement(def);
+  return stmt === def ? [] : stmt.namedChildren.filter((c) => c.type === 'decorator');
+}
+
+/** The class a function is a method of (defined directly in the class body), or null. */
+export function methodClass(def: SyntaxNode): SyntaxNode | null {
+  const block = definitionStatement(def).parent;
+  return block?.type === 'block' && block.parent?.type === 'class_definition' ? block.parent : null;
+}
+
+/** True for a function defined at module level. */
+export function isModuleLevel(def: SyntaxNode): boolean {
+  return definitionStatement(def).parent?.type === 'module';
+}
+
+/** Function definitions directly in a block (class body or module), decorated ones included. */
+export function functionsIn(container: SyntaxNode): SyntaxNode[] {
+  const out: SyntaxNode[] = [];
+  for (const stmt of container.namedChildren) {
+    if (stmt.type === 'function_definition') out.push(stmt);
+    else if (stmt.type === 'decorated_definition') {
+      const def = stmt.childForFieldName('definition');
+      if (def?.type === 'function_definition') out.push(def);
+    }
+  }
+  return out;
+}
+
+export function methodsOf(cls: SyntaxNode): SyntaxNode[] {
+  const body = cls.childForFieldName('body');
+  return body ? functionsIn(body) : [];
+}
+
+export function functionName(def: SyntaxNode): string {
+  return def.childForFieldName('name')?.text ?? '';
+}
+
+/** True when a decorator is `@staticmethod` or `@classmethod` (no `self` to skip). */
+export function isStaticOrClassMethod(def: SyntaxNode): boolean {
+  return decoratorsOf(def).some((d) => ['staticmethod', 'classmethod'].includes(d.firstNamedChild?.text ?? ''));
+}
+
+/** `@handler` from the workers SDK (a bare, unresolved `handler` counts: `from workers import *`). */
+export function hasWorkersHandlerDecorator(ctx: PythonContext, def: SyntaxNode): boolean {
+  return decoratorsOf(def).some((d) => {
+    const expr = d.firstNamedChild;
+    const target = expr?.type === 'call' ? expr.childForFieldName('function') : expr;
+    if (!target) return false;
+    const resolved = ctx.resolve(target);
+    return resolved ? SDK_MODULES.some((m) => resolved === `${m}.handler`) : target.text === 'handler';
+  });
+}
+
+const POSITIONAL = new Set(['identifier', 'typed_parameter', 'default_parameter', 'typed_default_parameter']);
+
+export interface ParameterShape {
+  /** Parameters that can take a positional argument, in order (before `*`, `*args` or `**kwargs`). */
+  positional: SyntaxNode[];
+  /** `*args` present: any number of positional arguments is accepted. */
+  varPositional: boolean;
+  /** All parameter names. */
+  names: Set<string>;
+}
+
+export function parameterName(p: SyntaxNode): string {
+  if (p.type === 'identifier') return p.text;
+  const named = p.childForFieldName('name');
+  if (named) return named.text;
+  return p.namedChildren.find((c) => c.type === 'identifier')?.text ?? '';
+}
+
+export function parameterShape(def: SyntaxNode): ParameterShape {
+  const params = def.childForFieldName('parameters')?.namedChildren ?? [];
+  const shape: ParameterShape = { positional: [], varPositional: false, names: new Set() };
+  let keywordOnly = false;
+  for (const p of params) {
+    if (p.type === 'comment') continue;
+    const name = parameterName(p);
+    if (name) shape.names.add(name);
+    if (p.type === 'list_splat_pattern') {
+      shape.varPositional = true;
+      keywordOnly = true;
+    } else if (p.type === 'keyword_separator' || p.type === 'dictionary_splat_pattern') {
+      keywordOnly = true;
+    } else if (!keywordOnly && POSITIONAL.has(p.type)) {
+      shape.positional.push(p);
+    }
+  }
+  return shape;
+}
+
+/**
+ * Identifiers named `name` in `scope` that refer to a variable (not an attribute after a dot and
+ * not a keyword-argument name), excluding `except`.
+ */
+export function nameReferences(scope: SyntaxNode, name: string, except?: SyntaxNode): SyntaxNode[] {
+  return scope.descendantsOfType('identifier').filter((id) => {
+    if (id.text !== name) return false;
+    if (except && id.startIndex === except.startIndex) return false;
+    const parent = id.parent;
+    if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === id.startIndex) return false;
+    if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === id.startIndex) return false;
+    return true;
+  });
+}
+
+/** True when the file is the `main` module of its Worker. */
+export function isWorkerMain(ctx: PythonContext): boolean {
+  const w = ctx.worker;
+  if (!w || !w.main) return false;
+  const main = posix.normalize(w.root ? `${w.root}/${w.main}` : w.main).replace(/^\.\//, '');
+  return main === ctx.path;
+}
