@@ -1,0 +1,69 @@
+import type { Rule } from '../src/engine/rule.js';
+import type { OffsetFix } from '../src/engine/types.js';
+import { entrypointKind, functionName, methodClass, methodsOf } from './lib/entrypoints.js';
+
+const RENAMES: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
+
+export const rule: Rule = {
+  meta: {
+    code: 'PW020',
+    name: 'entrypoint-method-on-prefix',
+    gotcha: 20,
+    severity: 'error',
+    languages: ['python'],
+    fixable: 'safe',
+    appliesTo: (p) => p.flags.has('python_no_global_handlers'),
+    docs: {
+      summary: 'A `WorkerEntrypoint` method named `on_fetch`/`on_scheduled`/`on_queue`, which the class-based runtime never calls',
+      whatItDoes:
+        'Reports methods named `on_fetch`, `on_scheduled` or `on_queue` defined in a class deriving from `workers.WorkerEntrypoint`, when `python_no_global_handlers` is in force.',
+      whyItBreaks:
+        'With `python_no_global_handlers` the runtime dispatches events to the entrypoint class by their plain names: it calls `fetch`, `scheduled` and `queue`. An `on_`-prefixed method is a leftover of the module-level handler style; it is never called, so requests fail (no `fetch` handler) and cron runs or queue batches are not handled.',
+      whenItHolds:
+        '`python_no_global_handlers` effective: compatibility_date 2025-08-14 or later, or the flag set explicitly, and no `disable_python_no_global_handlers`. Silent before that date, where the handler style is the module-level one. A method that the class\'s own `fetch` (or other code) calls as a helper is not reported.',
+      example:
+        'from workers import Response, WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def on_fetch(self, request):\n        return Response("hello")',
+      useInstead:
+        'from workers import Response, WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response("hello")',
+      fixSafety:
+        'Safe when the class has no method with the plain name and nothing else in the file refers to the `on_` name: the fix renames the method. Otherwise no fix is offered (renaming would clash with, or break, existing code).',
+      references: [
+        { title: 'Cloudflare changelog: Python Workers handlers now live in an entrypoint class', url: 'https://developers.cloudflare.com/changelog/2025-08-14-new-python-handlers/' },
+        { title: 'Cloudflare: Python Workers basics', url: 'https://developers.cloudflare.com/workers/languages/python/basics/' },
+        { title: 'Cloudflare: compatibility flags (python_no_global_handlers)', url: 'https://developers.cloudflare.com/workers/configuration/compatibility-flags/' },
+      ],
+    },
+  },
+  triggers: Object.keys(RENAMES),
+  python(ctx) {
+    return {
+      function_definition(def) {
+        const name = functionName(def);
+        const target = RENAMES[name];
+        if (!target) return;
+        const cls = methodClass(def);
+        if (!cls || entrypointKind(ctx, cls) !== 'WorkerEntrypoint') return;
+        const nameNode = def.childForFieldName('name')!;
+        // Any other use of the name, `self.on_fetch(...)` included, outside strings and comments.
+        const referenced = ctx.source.findIdentifiers(new Set([name])).some((id) => id.startIndex !== nameNode.startIndex);
+        const hasTarget = methodsOf(cls).some((m) => functionName(m) === target);
+        // `fetch` delegating to an `on_fetch` helper is a working design.
+        if (hasTarget && referenced) return;
+        const fix: OffsetFix | undefined =
+          hasTarget || referenced
+            ? undefined
+            : {
+                applicability: 'safe',
+                description: `Rename the method to \`${target}\``,
+                edits: [{ start: nameNode.startIndex, end: nameNode.endIndex, text: target }],
+              };
+        const why = hasTarget ? `; \`${target}\` already exists, so this method is dead code` : '';
+        ctx.reportNode(
+          nameNode,
+          `\`${name}\` is never called on a WorkerEntrypoint: with python_no_global_handlers (date >= 2025-08-14) the runtime calls \`${target}\`${why}`,
+          fix,
+        );
+      },
+    };
+  },
+};
