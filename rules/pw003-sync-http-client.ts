@@ -1,0 +1,132 @@
+import type { PythonContext, Rule } from '../src/engine/rule.js';
+import type { SyntaxNode } from '../src/engine/python.js';
+import type { OffsetFix } from '../src/engine/types.js';
+import { detectEol } from '../src/engine/text.js';
+import { enclosingFunction } from '../src/engine/python.js';
+import { ensureFromImport } from './lib/python-edits.js';
+
+const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
+
+/** Sync clients that work since the Python 3.13 runtime (cloudflare/python-workers-examples 16-sync-http-clients). */
+const BROKEN_ON_312 = new Set([
+  ...[...VERBS, 'request', 'Session', 'session'].map((m) => `requests.${m}`),
+  ...[...VERBS, 'request'].map((m) => `requests.api.${m}`),
+  'requests.sessions.Session',
+  ...['request', 'PoolManager', 'ProxyManager', 'HTTPConnectionPool', 'HTTPSConnectionPool', 'connection_from_url', 'proxy_from_url'].map((m) => `urllib3.${m}`),
+  'urllib3.poolmanager.PoolManager',
+  ...[...VERBS, 'request', 'stream', 'Client'].map((m) => `httpx.${m}`),
+]);
+
+/** Standard-library clients that open raw sockets, which only the Python 3.14 runtime provides. */
+const NEEDS_SOCKETS = new Set([
+  'urllib.request.urlopen',
+  'urllib.request.urlretrieve',
+  'urllib.request.build_opener',
+  'http.client.HTTPConnection',
+  'http.client.HTTPSConnection',
+]);
+
+/** Keyword arguments that mean the same to `requests.<verb>` and `httpx.AsyncClient.<verb>`. */
+const SAME_KEYWORDS = new Set(['params', 'headers', 'json', 'timeout', 'cookies']);
+
+/**
+ * Guidance for `resp = requests.get(url, …)` directly in an `async def`: the same request through
+ * `httpx.AsyncClient`, closed once the body is read. Shown, never applied: it needs httpx among the
+ * Worker's packages, and redirects, timeouts and exceptions differ in detail.
+ */
+function asyncClientSketch(ctx: PythonContext, call: SyntaxNode, qualified: string): OffsetFix | undefined {
+  const verb = qualified.slice('requests.'.length);
+  if (!VERBS.includes(verb) || call.startPosition.row !== call.endPosition.row) return undefined;
+  const fn = enclosingFunction(call);
+  if (fn?.type !== 'function_definition' || !fn.text.startsWith('async')) return undefined;
+  const args = call.childForFieldName('arguments')?.namedChildren ?? [];
+  if (args.length === 0 || args[0].type === 'keyword_argument') return undefined;
+  for (const a of args) {
+    if (a.type === 'list_splat' || a.type === 'dictionary_splat' || a.type === 'comment') return undefined;
+    if (a.type === 'keyword_argument' && !SAME_KEYWORDS.has(a.childForFieldName('name')?.text ?? '')) return undefined;
+  }
+  let expr: SyntaxNode = call;
+  let target = '';
+  if (expr.parent?.type === 'assignment' && expr.parent.childForFieldName('left')?.type === 'identifier') {
+    target = `${expr.parent.childForFieldName('left')!.text} = `;
+    expr = expr.parent;
+  }
+  const stmt = expr.parent;
+  if (stmt?.type !== 'expression_statement' || stmt.namedChildren.length !== 1) return undefined;
+
+  const client = ['client', 'http_client', 'async_client'].find((n) => ctx.source.findIdentifiers(new Set([n])).length === 0);
+  if (!client) return undefined;
+  const httpx = ctx.source.binding('httpx', call)?.qualified === 'httpx';
+  const ctor = httpx ? 'httpx.AsyncClient' : 'AsyncClient';
+  if (!httpx && ctx.source.binding('AsyncClient', call)?.qualified !== 'httpx.AsyncClient' && ctx.source.findIdentifiers(new Set(['AsyncClient'])).length > 0) return undefined;
+  const imports = httpx ? [] : ensureFromImport(ctx.source, 'httpx', 'AsyncClient');
+
+  const eol = detectEol(ctx.text);
+  const indent = ' '.repeat(stmt.startPosition.column);
+  // requests follows redirects except for HEAD; httpx follows none unless asked.
+  const options = verb === 'head' ? '' : 'follow_redirects=True';
+  const argsText = call.childForFieldName('arguments')!.text;
+  const text = `async with ${ctor}(${options}) as ${client}:${eol}${indent}    ${target}await ${client}.${verb}${argsText}`;
+  return {
+    applicability: 'display',
+    description: `Make the request with \`${ctor}\` (add httpx to the Worker's packages)`,
+    edits: [{ start: stmt.startIndex, end: stmt.endIndex, text }, ...imports],
+  };
+}
+
+export const rule: Rule = {
+  meta: {
+    code: 'PW003',
+    name: 'sync-http-client',
+    gotcha: 3,
+    severity: 'error',
+    languages: ['python'],
+    fixable: 'display',
+    appliesTo: (p) => p.python === '3.12' || p.python === '3.13',
+    docs: {
+      summary: 'Blocking HTTP clients on runtimes that cannot run them',
+      whatItDoes:
+        'Reports calls, resolved through imports, that make blocking HTTP requests where the runtime cannot serve them: `requests` (`get`, `post`, …, `request`, `Session`), `urllib3` (`request`, `PoolManager`, connection pools) and `httpx` (`Client` and the module-level `get`, `post`, …, `stream`) on the Python 3.12 runtime; `urllib.request.urlopen`/`urlretrieve`/`build_opener` and `http.client.HTTPConnection`/`HTTPSConnection` on the 3.12 and 3.13 runtimes. Importing a module without calling it is not reported; `httpx.AsyncClient`, `aiohttp` and `js.fetch` never are.',
+      whyItBreaks:
+        'These clients block until the response arrives. On the Python 3.12 runtime (Pyodide 0.26) there is nothing under them that can make a request synchronously, so the call fails. The 3.13 runtime runs `requests`, `urllib3` and `httpx.Client` over `fetch`, but the standard library\'s `urllib.request` and `http.client` still open raw sockets, which only the 3.14 runtime provides.',
+      whenItHolds:
+        '`requests`, `urllib3`, `httpx.Client` and module-level `httpx` calls: Python 3.12 runtime only, i.e. compatibility_date before 2025-09-29 without `python_workers_20250116` (or with it switched off). `urllib.request` and `http.client`: Python 3.12 and 3.13 runtimes, i.e. without `python_workers_20260610`. Silent on the 3.14 runtime, and skipped when the runtime profile is unknown.',
+      example: 'import requests\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        page = requests.get("https://example.com", timeout=5)\n        return Response(page.text)',
+      useInstead:
+        'import httpx\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        async with httpx.AsyncClient(follow_redirects=True) as client:\n            page = await client.get("https://example.com", timeout=5)\n        return Response(page.text)\n\n# or raise compatibility_date to 2025-09-29 or later (Python 3.13), where requests works',
+      fixSafety:
+        'Display only. For `resp = requests.<verb>(url, …)` directly inside an `async def`, with keyword arguments httpx reads the same way (`params`, `headers`, `json`, `timeout`, `cookies`), the finding shows the same request through `httpx.AsyncClient` (following redirects as requests does). It is never applied: httpx must be added to the Worker\'s packages, its default timeout and its exceptions differ from requests\', and code reading the response may need review. Everything else gets guidance in the message: use an async client, or move to a runtime that supports the client.',
+      references: [
+        { title: 'Cloudflare: Python Workers packages (HTTP client libraries)', url: 'https://developers.cloudflare.com/workers/languages/python/packages/' },
+        { title: 'cloudflare/python-workers-examples: 16-sync-http-clients', url: 'https://github.com/cloudflare/python-workers-examples/tree/main/16-sync-http-clients' },
+        { title: 'Cloudflare: Python Workers standard library', url: 'https://developers.cloudflare.com/workers/languages/python/stdlib/' },
+        { title: 'HTTPX: Async support', url: 'https://www.python-httpx.org/async/' },
+      ],
+    },
+  },
+  triggers: ['requests', 'urllib3', 'httpx', 'urllib', 'http'],
+  python(ctx) {
+    const python = ctx.profile.python;
+    // On 3.13 the sync clients built on fetch work too.
+    const alternatives = python === '3.13' ? '`requests`, `httpx` or `js.fetch`' : '`httpx.AsyncClient`, `aiohttp` or `js.fetch`';
+    return {
+      call(node) {
+        const fn = node.childForFieldName('function');
+        const qualified = fn ? ctx.resolve(fn) : null;
+        if (!qualified) return;
+        if (python === '3.12' && BROKEN_ON_312.has(qualified)) {
+          ctx.reportNode(
+            node,
+            `\`${qualified}\` makes a blocking HTTP request, which fails on the Python 3.12 runtime: use \`httpx.AsyncClient\`, \`aiohttp\` or \`js.fetch\`, or a compatibility_date from 2025-09-29 (Python 3.13)`,
+            qualified.startsWith('requests.') ? asyncClientSketch(ctx, node, qualified) : undefined,
+          );
+        } else if (NEEDS_SOCKETS.has(qualified)) {
+          ctx.reportNode(
+            node,
+            `\`${qualified}\` opens raw sockets, which only the Python 3.14 runtime provides (this Worker runs Python ${python}): use ${alternatives}`,
+          );
+        }
+      },
+    };
+  },
+};
