@@ -1,0 +1,46 @@
+// Which pull_request webhooks start a review. Pure: the entry point routes, this decides.
+import type { Context } from 'probot';
+import type { PullRequestTarget, ReviewTrigger } from './types.js';
+
+export type PullRequestPayload = Context<'pull_request'>['payload'];
+
+export const REVIEWED_ACTIONS = [
+  'pull_request.opened',
+  'pull_request.reopened',
+  'pull_request.synchronize',
+  'pull_request.ready_for_review',
+  'pull_request.edited',
+] as const;
+
+/** Why this event starts a review, or null when it does not (closed, or edited without a base change). */
+export function triggerOf(payload: PullRequestPayload): ReviewTrigger | null {
+  if (payload.pull_request.state !== 'open') return null;
+  switch (payload.action) {
+    case 'opened':
+    case 'reopened':
+    case 'synchronize':
+    case 'ready_for_review':
+      return payload.action;
+    case 'edited':
+      // A new base changes the diff; a new title or description does not.
+      return payload.changes && 'base' in payload.changes && payload.changes.base ? 'base-changed' : null;
+    default:
+      return null;
+  }
+}
+
+export function targetOf(payload: PullRequestPayload, trigger: ReviewTrigger): PullRequestTarget {
+  const pr = payload.pull_request;
+  return {
+    owner: payload.repository.owner.login,
+    repo: payload.repository.name,
+    number: pr.number,
+    headSha: pr.head.sha,
+    draft: Boolean(pr.draft),
+    state: pr.state === 'open' ? 'open' : 'closed',
+    ...(typeof (pr as { changed_files?: unknown }).changed_files === 'number'
+      ? { changedFiles: (pr as { changed_files: number }).changed_files }
+      : {}),
+    trigger,
+  };
+}

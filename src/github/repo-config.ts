@@ -1,0 +1,42 @@
+// The repository configuration through Probot's context.config (default branch, `_extends`
+// followed). An invalid file never stops a review: the defaults are used and the problems reported.
+import { ruleKeys } from '../../rules/index.js';
+import { DEFAULT_CONFIG, REPO_CONFIG_PATH, RepoConfigError, resolveRepoConfig, type RepoConfig, type Rule } from '../engine/index.js';
+import type { ReviewNotes } from '../pipeline/review-pipeline.js';
+import { httpStatus } from './types.js';
+
+/** The name context.config takes: the file inside `.github/`. */
+export const CONFIG_FILE_NAME = REPO_CONFIG_PATH.replace(/^\.github\//, '');
+
+export interface LoadedConfig {
+  config: RepoConfig;
+  notes: ReviewNotes;
+}
+
+function describeLoadError(err: Error): string {
+  const message = err.message.replace(/^\[@probot\/octokit-plugin-config\]\s*/, '');
+  const cause = (err as { cause?: unknown }).cause;
+  const detail = cause instanceof Error ? `: ${cause.message.split('\n')[0]}` : '';
+  return `${message}${detail}`;
+}
+
+/**
+ * `load` is context.config for CONFIG_FILE_NAME: parsed YAML (merged over what it extends), or null
+ * when the repository has none. HTTP failures propagate (the delivery fails and can be redelivered).
+ */
+export async function loadRepoConfig(load: () => Promise<unknown>, rules?: readonly Rule[]): Promise<LoadedConfig> {
+  const defaults = (): RepoConfig => structuredClone(DEFAULT_CONFIG);
+  let data: unknown;
+  try {
+    data = await load();
+  } catch (err) {
+    if (httpStatus(err) !== undefined || !(err instanceof Error)) throw err;
+    return { config: defaults(), notes: { config: { source: REPO_CONFIG_PATH, problems: [describeLoadError(err)] } } };
+  }
+  try {
+    return { config: resolveRepoConfig(data ?? null, ruleKeys(rules)), notes: {} };
+  } catch (err) {
+    if (!(err instanceof RepoConfigError)) throw err;
+    return { config: defaults(), notes: { config: { source: REPO_CONFIG_PATH, problems: err.problems } } };
+  }
+}
