@@ -62,7 +62,9 @@ export const rule: Rule = {
       if (e.type === 'await' && e.namedChildCount > 0) e = unwrap(e.namedChildren[0]);
       if (e.type === 'call') {
         const fn = e.childForFieldName('function');
-        return (fn?.type === 'identifier' ? fn.text : methodName(e)) === 'fetch';
+        // `from js import fetch as js_fetch` resolves to js.fetch; methods count by name (`ASSETS.fetch`).
+        const name = fn?.type === 'identifier' ? (ctx.resolve(fn)?.split('.').pop() ?? fn.text) : methodName(e);
+        return name === 'fetch';
       }
       if (e.type === 'identifier' && depth < MAX_DEPTH) {
         const value = values.valueBefore(e.text, e);

@@ -36,6 +36,12 @@ ruleTester(rule, {
       output: null,
     },
     {
+      name: 'fetch imported under another name',
+      code: 'from js import HTMLRewriter\nfrom js import fetch as js_fetch\n\n\nasync def render(url, handler):\n    upstream = await js_fetch(url)\n    return HTMLRewriter.new().on("body", handler).transform(upstream)\n',
+      errors: [{ line: 7, column: 12, endColumn: 30, severity: 'info' }],
+      output: null,
+    },
+    {
       name: 'unknown runtime: advice still given (holds everywhere)',
       profile: { noWorker: true },
       code: body('resp = await fetch(request.url)', 'return HTMLRewriter.new().transform(resp)'),
