@@ -3,11 +3,21 @@ import type { Rule } from '../src/engine/rule.js';
 import { rule as pw001 } from './pw001-missing-python-workers-flag.js';
 import { rule as pw002 } from './pw002-legacy-global-handler.js';
 import { rule as pw004 } from './pw004-to-py-import.js';
+import { rule as pw003 } from './pw003-sync-http-client.js';
+import { rule as pw005 } from './pw005-none-bound-to-d1.js';
+import { rule as pw006 } from './pw006-js-eval.js';
+import { rule as pw007 } from './pw007-to-js-dict-converter.js';
+import { rule as pw009 } from './pw009-entropy-at-import-time.js';
 
 export const RULES: readonly Rule[] = [
   pw001,
   pw002,
   pw004,
+  pw003,
+  pw005,
+  pw006,
+  pw007,
+  pw009,
 ].sort((a, b) => (a.meta.code < b.meta.code ? -1 : 1));
 
 /** Codes and names → code, for config keys and --select. */
