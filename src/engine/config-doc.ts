@@ -62,50 +62,51 @@ export class ConfigDocument {
     return node.keyStart !== undefined ? { start: node.keyStart, end: node.keyEnd! } : { start: node.start, end: node.end };
   }
 
-  /** Edits that append a string to the array at `path`, creating the array when absent. */
+  /**
+   * Edits that append a string to the array at `path`, creating the array when absent. The new
+   * element follows the array's layout: on the same line for a one-line array, on a line of its
+   * own (with the array's indentation and trailing-comma habit) for a multi-line one.
+   */
   appendToArray(path: ConfigPath, item: string): OffsetEdit[] {
-    if (this.format === 'jsonc') {
-      const existing = this.get(path);
-      const edits = existing
-        ? jsonc.modify(this.text, [...path, -1], item, { isArrayInsertion: true, formattingOptions: this.formatting() })
-        : jsonc.modify(this.text, path, [item], { formattingOptions: this.formatting() });
-      return edits.map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
-    }
     const arr = this.get(path);
-    const literal = tomlLiteral(item);
-    if (arr && arr.kind === 'array' && arr.style === 'inline') {
-      const last = arr.children[arr.children.length - 1];
-      if (last) return [{ start: last.end, end: last.end, text: `, ${literal}` }];
-      const open = this.text.indexOf('[', arr.start);
-      return [{ start: open + 1, end: open + 1, text: literal }];
+    const literal = this.literal(item);
+    if (arr) {
+      if (arr.kind !== 'array' || (this.format === 'toml' && arr.style !== 'inline')) {
+        throw new Error(`cannot append to ${path.join('.')}: not an inline array`);
+      }
+      return this.insertEntry(arr, arr.children, literal);
     }
-    if (arr) throw new Error(`cannot append to ${path.join('.')}: not an inline array`);
     return this.setProperty(path.slice(0, -1), String(path[path.length - 1]), `[${literal}]`, true);
   }
 
   /**
    * Edits that set `key` in the object at `objectPath` to a literal (already in the document's
-   * syntax when `raw`, else a JS value rendered in that syntax).
+   * syntax when `raw`, else a JS value rendered in that syntax). An existing value is replaced in
+   * place; a new key goes after the object's last entry, in the object's layout.
    */
   setProperty(objectPath: ConfigPath, key: string, value: unknown, raw = false): OffsetEdit[] {
-    if (this.format === 'jsonc') {
-      const jsValue = raw ? JSON.parse(value as string) : value;
-      return jsonc
-        .modify(this.text, [...objectPath, key], jsValue, { formattingOptions: this.formatting() })
-        .map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
-    }
-    const literal = raw ? String(value) : tomlLiteral(value);
-    const keyText = /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+    const literal = raw ? String(value) : this.literal(value);
     const existing = this.get([...objectPath, key]);
     if (existing) return [{ start: existing.start, end: existing.end, text: literal }];
     const obj = this.get(objectPath);
+    if (this.format === 'jsonc') {
+      if (!obj || obj.kind !== 'object') {
+        // Missing parents: let jsonc-parser create them.
+        const jsValue = raw ? JSON.parse(literal) : value;
+        return jsonc
+          .modify(this.text, [...objectPath, key], jsValue, { formattingOptions: this.formatting() })
+          .map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
+      }
+      const entries = obj.children.map((c) => ({ start: c.keyStart ?? c.start, end: c.end }));
+      return this.insertEntry(obj, entries, `${JSON.stringify(key)}: ${literal}`);
+    }
+    const keyText = tomlKey(key);
     if (!obj || obj.kind !== 'object') throw new Error(`no table at ${objectPath.join('.') || '(root)'}`);
     if (obj.style === 'inline') {
-      const last = obj.children[obj.children.length - 1];
-      if (last) return [{ start: last.end, end: last.end, text: `, ${keyText} = ${literal}` }];
-      const open = this.text.indexOf('{', obj.start);
-      return [{ start: open + 1, end: open + 1, text: ` ${keyText} = ${literal} ` }];
+      const entries = obj.children.map((c) => ({ start: c.keyStart ?? c.start, end: c.end }));
+      return this.insertEntry(obj, entries, `${keyText} = ${literal}`);
     }
+    if (obj.style === 'implicit') return this.setInImplicitTable(obj, keyText, literal);
     const eol = detectEol(this.text);
     const entries = obj.children.filter((c) => c.style !== 'table' && c.style !== 'array-of-tables' && c.style !== 'implicit');
     const lastEntry = entries.reduce<ConfigNode | undefined>((a, c) => (!a || c.end > a.end ? c : a), undefined);
@@ -130,26 +131,132 @@ export class ConfigDocument {
   replaceValue(path: ConfigPath, value: unknown): OffsetEdit[] {
     const node = this.get(path);
     if (!node) throw new Error(`no value at ${path.join('.')}`);
-    const text = this.format === 'toml' ? tomlLiteral(value) : JSON.stringify(value);
-    return [{ start: node.start, end: node.end, text }];
+    return [{ start: node.start, end: node.end, text: this.literal(value) }];
   }
 
-  /** Remove one element of an array, with its separator. */
+  /**
+   * Remove one element of an array with its separator. An element on a line of its own goes with
+   * its line (and its own trailing comment); comments of the other elements stay where they are.
+   */
   removeArrayItem(path: ConfigPath): OffsetEdit[] {
-    if (this.format === 'jsonc') {
-      return jsonc
-        .modify(this.text, path, undefined, { formattingOptions: this.formatting() })
-        .map((e) => ({ start: e.offset, end: e.offset + e.length, text: e.content }));
-    }
     const parent = this.get(path.slice(0, -1));
     const node = this.get(path);
-    if (!parent || !node) throw new Error(`no value at ${path.join('.')}`);
+    if (!parent || !node || parent.kind !== 'array') throw new Error(`no array element at ${path.join('.')}`);
+    if (this.format === 'toml' && parent.style !== 'inline') throw new Error(`cannot remove ${path.join('.')}: not an inline array`);
+    const text = this.text;
     const i = parent.children.indexOf(node);
-    const next = parent.children[i + 1];
     const prev = parent.children[i - 1];
+    const next = parent.children[i + 1];
+    const afterItem = this.skipTrivia(node.end, true);
+    const commaAfter = text[afterItem] === ',' ? afterItem : -1;
+    const restOfLine = this.skipTrivia(commaAfter >= 0 ? commaAfter + 1 : afterItem, true, true);
+    const ownLine = /^[ \t]*$/.test(text.slice(lineStartOf(text, node.start), node.start));
+    const endsLine = restOfLine >= text.length || text[restOfLine] === '\n' || text[restOfLine] === '\r';
+    if (ownLine && endsLine) {
+      const start = lineStartOf(text, node.start);
+      let end = restOfLine;
+      if (text[end] === '\r' && text[end + 1] === '\n') end += 2;
+      else if (end < text.length) end += 1;
+      const edits: OffsetEdit[] = [{ start, end, text: '' }];
+      if (!next && commaAfter < 0 && prev) {
+        // The element before becomes the last one: drop its separator.
+        const sep = this.skipTrivia(prev.end, false);
+        if (text[sep] === ',' && sep < start) edits.push({ start: sep, end: sep + 1, text: '' });
+      }
+      return edits;
+    }
     if (next) return [{ start: node.start, end: next.start, text: '' }];
     if (prev) return [{ start: prev.end, end: node.end, text: '' }];
-    return [{ start: node.start, end: node.end, text: '' }];
+    return [{ start: node.start, end: commaAfter >= 0 ? commaAfter + 1 : node.end, text: '' }];
+  }
+
+  /** A JS value in the document's syntax (one line). */
+  literal(value: unknown): string {
+    return this.format === 'toml' ? tomlLiteral(value) : jsonLiteral(value);
+  }
+
+  /**
+   * Insert `entry` after the last of `entries` of an object or array whose brackets are at the
+   * node's start and end, following its layout.
+   */
+  private insertEntry(container: ConfigNode, entries: { start: number; end: number }[], entry: string): OffsetEdit[] {
+    const text = this.text;
+    const open = container.start;
+    const close = container.end - 1;
+    const eol = detectEol(text);
+    const sameLine = (a: number, b: number) => !/[\r\n]/.test(text.slice(a, b));
+    const isObject = container.kind === 'object';
+    const last = entries[entries.length - 1];
+    if (!last) {
+      if (sameLine(open, close)) {
+        const inner = text.slice(open + 1, close);
+        if (inner.trim() === '') return [{ start: open + 1, end: close, text: isObject ? ` ${entry} ` : entry }];
+      }
+      const childIndent = indentOf(text, close) + this.indentUnit();
+      return [{ start: open + 1, end: open + 1, text: `${eol}${childIndent}${entry}` }];
+    }
+    if (sameLine(last.end, close) || (this.format === 'toml' && isObject)) {
+      return [{ start: last.end, end: last.end, text: `, ${entry}` }];
+    }
+    const afterLast = this.skipTrivia(last.end, true);
+    const hasComma = text[afterLast] === ',';
+    const lineEnd = this.skipTrivia(hasComma ? afterLast + 1 : afterLast, true, true);
+    const at = Math.min(lineEnd, close);
+    const indent = indentOf(text, last.start);
+    if (hasComma) return [{ start: at, end: at, text: `${eol}${indent}${entry},` }];
+    if (at === last.end) return [{ start: at, end: at, text: `,${eol}${indent}${entry}` }];
+    return [
+      { start: last.end, end: last.end, text: ',' },
+      { start: at, end: at, text: `${eol}${indent}${entry}` },
+    ];
+  }
+
+  /**
+   * Offset after spaces, tabs and block comments from `offset` (and line breaks unless
+   * `stayOnLine`); with `lineComment`, a line comment is skipped too (to the line's end).
+   */
+  private skipTrivia(offset: number, stayOnLine: boolean, lineComment = false): number {
+    const text = this.text;
+    let i = offset;
+    for (;;) {
+      const c = text[i];
+      if (c === ' ' || c === '\t') i++;
+      else if (!stayOnLine && (c === '\n' || c === '\r')) i++;
+      else if (this.format === 'jsonc' && c === '/' && text[i + 1] === '*') {
+        const close = text.indexOf('*/', i + 2);
+        i = close < 0 ? text.length : close + 2;
+      } else if ((lineComment || !stayOnLine) && (c === '#' ? this.format === 'toml' : c === '/' && text[i + 1] === '/' && this.format === 'jsonc')) {
+        while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+      } else return i;
+    }
+  }
+
+  /**
+   * A TOML table that exists only through sub-table headers (`[env.prod.ai]` with no
+   * `[env.prod]`): give it its own header just before the first of those, or a dotted key when it
+   * was made by dotted keys.
+   */
+  private setInImplicitTable(obj: ConfigNode, keyText: string, literal: string): OffsetEdit[] {
+    const eol = detectEol(this.text);
+    const leaf = lastDottedLeaf(obj);
+    if (leaf) {
+      // `a.b.c = 1` made this table: add `a.b.<key> = …` beside it.
+      const segments = [...this.text.slice(leaf.keyStart, leaf.keyEnd).matchAll(TOML_KEY_SEGMENT)].map((m) => m[1]);
+      const prefix = segments.slice(0, segments.length - (leaf.path.length - obj.path.length));
+      const at = this.lineEndAfter(leaf.end);
+      const indent = indentOf(this.text, leaf.keyStart!);
+      return [{ start: at, end: at, text: `${eol}${indent}${[...prefix, keyText].join('.')} = ${literal}` }];
+    }
+    const headers = collectHeaders(obj);
+    if (!headers.length) throw new Error(`cannot place a key in ${obj.path.join('.')}`);
+    const first = Math.min(...headers.map((h) => lineStartOf(this.text, h)));
+    const header = obj.path.map((seg) => tomlKey(String(seg))).join('.');
+    return [{ start: first, end: first, text: `[${header}]${eol}${keyText} = ${literal}${eol}${eol}` }];
+  }
+
+  private indentUnit(): string {
+    const m = /^([ \t]+)\S/m.exec(this.text);
+    return m ? m[1] : '  ';
   }
 
   private lineEndAfter(offset: number): number {
@@ -169,6 +276,45 @@ export class ConfigDocument {
   }
 }
 
+const TOML_KEY_SEGMENT = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)/g;
+
+/** The last key/value written with a dotted key inside an implicit TOML table, or undefined. */
+function lastDottedLeaf(node: ConfigNode): ConfigNode | undefined {
+  let best: ConfigNode | undefined;
+  for (const c of node.children) {
+    const candidate = c.style === 'implicit' ? lastDottedLeaf(c) : c.style !== 'table' && c.style !== 'array-of-tables' && c.keyStart !== undefined ? c : undefined;
+    if (candidate && (!best || candidate.end > best.end)) best = candidate;
+  }
+  return best;
+}
+
+/** Offsets of the table headers below a TOML node (the tables that make it exist). */
+function collectHeaders(node: ConfigNode): number[] {
+  const out: number[] = [];
+  for (const c of node.children) {
+    if ((c.style === 'table' || c.style === 'array-of-tables') && c.keyStart !== undefined) out.push(c.keyStart);
+    else if (c.style === 'implicit') out.push(...collectHeaders(c));
+    if (c.style === 'array-of-tables') for (const el of c.children) if (el.keyStart !== undefined) out.push(el.keyStart);
+  }
+  return out;
+}
+
+function tomlKey(key: string): string {
+  return /^[A-Za-z0-9_-]+$/.test(key) ? key : JSON.stringify(key);
+}
+
+/** JSON on one line, with the spacing people write by hand: `["a", "b"]`, `{ "k": 1 }`. */
+export function jsonLiteral(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(jsonLiteral).join(', ')}]`;
+  if (value && typeof value === 'object') {
+    const entries = Object.entries(value);
+    return entries.length ? `{ ${entries.map(([k, v]) => `${JSON.stringify(k)}: ${jsonLiteral(v)}`).join(', ')} }` : '{}';
+  }
+  const text = JSON.stringify(value);
+  if (text === undefined) throw new Error(`no JSON literal for ${String(value)}`);
+  return text;
+}
+
 function indentOf(text: string, offset: number): string {
   const start = lineStartOf(text, offset);
   return /^[ \t]*/.exec(text.slice(start, offset))![0];
@@ -186,7 +332,7 @@ export function tomlLiteral(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(tomlLiteral).join(', ')}]`;
   if (value && typeof value === 'object') {
     return `{ ${Object.entries(value)
-      .map(([k, v]) => `${/^[A-Za-z0-9_-]+$/.test(k) ? k : JSON.stringify(k)} = ${tomlLiteral(v)}`)
+      .map(([k, v]) => `${tomlKey(k)} = ${tomlLiteral(v)}`)
       .join(', ')} }`;
   }
   throw new Error(`no TOML literal for ${String(value)}`);

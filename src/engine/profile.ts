@@ -12,18 +12,39 @@ export const DATE_IMPLIED_FLAGS: readonly { flag: string; since: string; off: st
   { flag: 'enable_python_external_sdk', since: '2026-04-21', off: ['disable_python_external_sdk'], note: 'workers SDK no longer built in' },
 ];
 
-/** Every Python-related flag the runtime knows, explicit opt-ins included. */
+/**
+ * Every Python-related flag the runtime knows, explicit opt-ins and opt-outs included. Read from
+ * workerd `src/workerd/io/compatibility-date.capnp` (the `$compatEnableFlag`/`$compatDisableFlag`
+ * names of the Python fields, obsolete ones too, since the runtime still accepts them) and from
+ * the Cloudflare compatibility-flags docs for flags newer than the capnp copy we read
+ * (`python_process_pth_files`, 2026-05-26; `python_workers_20260610`). Rules that judge flag
+ * names (PW023) treat anything else that looks like a Python flag as unknown.
+ */
 export const KNOWN_PYTHON_FLAGS: readonly string[] = [
   'python_workers',
   'python_workers_20250116',
+  'no_python_workers_20250116',
   'python_workers_20260610',
   'python_no_global_handlers',
   'disable_python_no_global_handlers',
   'python_workflows',
+  'disable_python_workflows',
+  'python_workflows_implicit_dependencies',
+  'no_python_workflows_implicit_dependencies',
   'python_dedicated_snapshot',
+  'disable_python_dedicated_snapshot',
   'python_check_rng_state',
+  'disable_python_check_rng_state',
   'enable_python_external_sdk',
+  'disable_python_external_sdk',
+  'python_workers_force_new_vendor_path',
+  'python_request_headers_preserve_commas',
+  'disable_python_request_headers_preserve_commas',
+  'python_process_pth_files',
+  'disable_python_process_pth_files',
   'python_workers_development',
+  'python_workers_durable_objects',
+  'python_external_packages',
   'python_external_bundle',
   'allow_eval_during_startup',
   'disallow_eval_during_startup',
