@@ -9,7 +9,7 @@ import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
 import { parseRequirements } from './requirements.js';
 import type { ConfigContext, PythonContext, PythonVisitors, Report, Rule } from './rule.js';
 import { LineIndex } from './text.js';
-import type { Applicability, Finding, Language, RuntimeProfile, Severity } from './types.js';
+import type { Applicability, Finding, Language, OffsetEdit, RuntimeProfile, Severity } from './types.js';
 import { configFormat, isSkippedPath, languageOf, Workspace, type SourceFile } from './workspace.js';
 
 export interface AnalyzeInput {
@@ -41,6 +41,7 @@ export interface AnalyzeResult {
 }
 
 export const PARSE_ERROR = { code: 'PW000', name: 'parse-error', gotcha: 0 } as const;
+export const UNUSED_NOQA = { code: 'PW100', name: 'unused-noqa', gotcha: 0 } as const;
 
 const RANK: Record<Applicability, number> = { display: 0, unsafe: 1, safe: 2 };
 
@@ -73,8 +74,16 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
     } catch (err) {
       result.ruleErrors.push({ path: file.path, code: sink.currentRule ?? '(engine)', message: (err as Error).message });
     }
+    if (language !== 'package-json' && language !== 'requirements') sink.reportUnusedNoqa();
     sink.flush();
   }
+  // Engine findings follow --select/--ignore too; a parse error shows unless ignored by name.
+  const matches = (code: string, list?: readonly string[]) => !!list?.some((s) => code.startsWith(s));
+  result.findings = result.findings.filter((f) => {
+    if (f.code !== UNUSED_NOQA.code && f.code !== PARSE_ERROR.code) return true;
+    if (matches(f.code, input.ignore)) return false;
+    return f.code === PARSE_ERROR.code || !input.select?.length || matches(f.code, input.select);
+  });
   result.findings.sort(
     (a, b) => cmp(a.path, b.path) || a.line - b.line || a.column - b.column || cmp(a.code, b.code) || cmp(a.message, b.message),
   );
@@ -100,6 +109,9 @@ class FindingSink {
   private index: LineIndex | null = null;
   private pending: Finding[] = [];
   hasSyntaxError = false;
+  /** Codes of the rules that ran on this file, and the `line:code` noqa entries that silenced something. */
+  readonly ran = new Set<string>();
+  private readonly usedNoqa = new Set<string>();
 
   constructor(
     private readonly file: SourceFile,
@@ -115,7 +127,10 @@ class FindingSink {
   add(rule: Pick<Rule['meta'], 'code' | 'name' | 'gotcha' | 'severity' | 'fixable'>, report: Report): void {
     const lines = this.lines();
     const range = lines.range(report.start, report.end);
-    if (noqaCodes(lines.lineText(range.line)).has(rule.code)) return;
+    if (noqaCodes(lines.lineText(range.line)).has(rule.code)) {
+      this.usedNoqa.add(`${range.line}:${rule.code}`);
+      return;
+    }
     const configured = this.config.rules[rule.code];
     const severity: Severity = configured && configured !== 'off' ? configured : (report.severity ?? rule.severity);
     const finding: Finding = {
@@ -141,6 +156,45 @@ class FindingSink {
       };
     }
     this.pending.push(finding);
+  }
+
+  /** `# noqa: CODE` naming a rule that ran here and silenced nothing on that line (like ruff's RUF100). */
+  reportUnusedNoqa(): void {
+    if (!this.file.text.includes('noqa') || this.config.rules[UNUSED_NOQA.code] === 'off') return;
+    const lines = this.lines();
+    for (const m of this.file.text.matchAll(/(#|\/\/)[ \t]*noqa[ \t]*:[ \t]*([A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+|[ \t]+[A-Za-z]+[0-9]+)*)/gi)) {
+      const listStart = m.index! + m[0].length - m[2].length;
+      const { line } = lines.position(m.index!);
+      const items = [...m[2].matchAll(/[A-Za-z]+[0-9]+/g)].map((c) => ({ code: c[0].toUpperCase(), start: listStart + c.index!, end: listStart + c.index! + c[0].length }));
+      const unused = items.filter((c) => this.ran.has(c.code) && !this.usedNoqa.has(`${line}:${c.code}`));
+      if (unused.length === 0) continue;
+      const text = this.file.text;
+      const afterList = m.index! + m[0].length;
+      const restOfLine = text.slice(afterList, lines.lineEnd(line));
+      const report = (start: number, end: number, codes: string[], edit: OffsetEdit | null) =>
+        this.add(
+          { ...UNUSED_NOQA, severity: 'info', fixable: 'safe' },
+          {
+            start,
+            end,
+            message: `Unused \`noqa\`: ${codes.join(', ')} report${codes.length === 1 ? 's' : ''} nothing on this line`,
+            fix: edit ? { applicability: 'safe', description: 'Remove the unused code from the `noqa` comment', edits: [edit] } : undefined,
+          },
+        );
+      if (unused.length === items.length) {
+        // The whole comment goes, with the blanks before it, unless words follow the codes.
+        let from = m.index!;
+        while (from > 0 && (text[from - 1] === ' ' || text[from - 1] === '\t')) from--;
+        const edit = restOfLine.trim() === '' ? { start: from, end: afterList, text: '' } : null;
+        report(unused[0].start, unused[unused.length - 1].end, unused.map((c) => c.code), edit);
+        continue;
+      }
+      for (const c of unused) {
+        const i = items.indexOf(c);
+        const edit = i > 0 ? { start: items[i - 1].end, end: c.end, text: '' } : { start: c.start, end: items[i + 1].start, text: '' };
+        report(c.start, c.end, [c.code], edit);
+      }
+    }
   }
 
   flush(): void {
@@ -181,6 +235,7 @@ function lintPython(file: SourceFile, rules: readonly Rule[], workspace: Workspa
       reportNode: (node, message, fix, severity) => sink.add(rule.meta, { start: node.startIndex, end: node.endIndex, message, fix, severity }),
     };
     sink.currentRule = rule.meta.code;
+    sink.ran.add(rule.meta.code);
     running.push({ rule, visitors: rule.python(ctx) });
   }
 
@@ -285,6 +340,7 @@ function lintConfig(
       report: (r) => sink.add(rule.meta, r),
     };
     sink.currentRule = rule.meta.code;
+    sink.ran.add(rule.meta.code);
     try {
       rule.config(ctx);
     } catch (err) {

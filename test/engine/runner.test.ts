@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
-import { analyze, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
+import { analyze, applyFixes, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
 
 function readTree(dir: string): SourceFile[] {
   const out: SourceFile[] = [];
@@ -108,5 +108,29 @@ describe('rule runner', () => {
       expect(a.ruleErrors).toEqual([]);
       expect(a.findings, `${rule.meta.code}: its triggers miss nodes a full walk finds`).toEqual(b.findings);
     }
+  });
+});
+
+describe('unused noqa (PW100)', () => {
+  const files = (entry: string): SourceFile[] => [WORKER[0], { path: 'src/entry.py', text: entry }];
+  it.each([
+    ['x = 1  # noqa: PW004\n', 'x = 1\n', 1],
+    ['from pyodide.ffi import to_py  # noqa: PW004, PW002\n', 'from pyodide.ffi import to_py  # noqa: PW004\n', 1],
+    ['x = 1  # noqa: E501, PW004\n', 'x = 1  # noqa: E501\n', 1],
+    ['x = 1  # noqa: PW004 kept for the migration\n', null, 1],
+    ['from pyodide.ffi import to_py  # noqa: PW004\n', undefined, 0],
+    ['x = 1  # noqa: E501\n', undefined, 0],
+  ])('%j', (text, fixed, count) => {
+    const r = analyze({ files: files(text), rules: RULES });
+    const unused = r.findings.filter((f) => f.code === 'PW100');
+    expect(unused).toHaveLength(count);
+    if (count && fixed !== undefined) {
+      if (fixed === null) expect(unused[0].fix).toBeUndefined();
+      else expect(applyFixes(text, unused).text).toBe(fixed);
+    }
+  });
+  it('stays quiet about rules that did not run (other profile, --select)', () => {
+    const r = analyze({ files: files('x = 1  # noqa: PW004\n'), rules: RULES, select: ['PW002'] });
+    expect(r.findings.filter((f) => f.code === 'PW100')).toEqual([]);
   });
 });
