@@ -4,8 +4,8 @@ import { jsGlobal, valuesOfName } from './lib/js-values.js';
 
 const TO_JS = new Set(['pyodide.ffi.to_js']);
 
-/** JavaScript constructors that take a Map (or any iterable of pairs) as happily as an object. */
-const MAP_FRIENDLY = /(^|\.)(Headers|Map)(\.new)?$/;
+/** JavaScript callees that take a Map (an iterable of pairs) as happily as an object. */
+const MAP_FRIENDLY = /(^|\.)((Headers|Map|URLSearchParams)(\.new)?|Object\.fromEntries)$/;
 
 /** True when `expr` evaluates to a Python dict we can see: a literal, a comprehension, `dict(...)`, or a name only ever assigned those. */
 function isDict(ctx: PythonContext, expr: SyntaxNode, depth = 0): boolean {
@@ -29,7 +29,7 @@ function isDict(ctx: PythonContext, expr: SyntaxNode, depth = 0): boolean {
   }
 }
 
-/** True when the converted value goes where a Map is accepted: `headers=`, `Headers(...)`, `Map(...)`. */
+/** True when the converted value goes where a Map is accepted: `headers=`, `Headers(...)`, `Map(...)`, `URLSearchParams(...)`, `Object.fromEntries(...)`. */
 function mapIsFine(ctx: PythonContext, call: SyntaxNode): boolean {
   let n = call;
   while (n.parent?.type === 'parenthesized_expression') n = n.parent;
@@ -52,7 +52,7 @@ export const rule: Rule = {
     docs: {
       summary: '`to_js(dict)` without `dict_converter=Object.fromEntries`, which yields a JavaScript `Map`',
       whatItDoes:
-        'Reports `to_js(...)` from `pyodide.ffi` whose first argument is a dict — a literal, a dict comprehension, a `dict(...)` call, or a name only ever assigned one of those in the same function or module — when no `dict_converter=` is given. Stays silent where a `Map` is accepted: the value of a `headers=` argument, and arguments of `Headers(...)` and `Map(...)`.',
+        'Reports `to_js(...)` from `pyodide.ffi` whose first argument is a dict — a literal, a dict comprehension, a `dict(...)` call, or a name only ever assigned one of those in the same function or module — when no `dict_converter=` is given. Stays silent where a `Map` is accepted: the value of a `headers=` argument, and arguments of `Headers(...)`, `Map(...)`, `URLSearchParams(...)` and `Object.fromEntries(...)`.',
       whyItBreaks:
         'On Pyodide 0.26 and 0.28 `to_js` turns a dict into a `Map` (Pyodide\'s `LiteralMap`), not a plain object. Code that expects an object sees the wrong type: structured clone (Queue `send`, RPC to Durable Objects and services, Workflow params) refuses it, and APIs that check for a plain object or read only `Object` properties misbehave. Values already converted by `to_js` pass through the vendored SDK\'s binding wrappers unchanged, so the SDK does not repair them.',
       whenItHolds:

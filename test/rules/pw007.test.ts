@@ -10,6 +10,7 @@ ruleTester(rule, {
     { name: 'dict_converter already given', profile: PY313, code: 'from js import Object\nfrom pyodide.ffi import to_js\n\nasync def send(env, order):\n    await env.ORDERS.send(to_js(order, dict_converter=Object.fromEntries))\n' },
     { name: 'headers= accepts a Map', profile: PY312, code: 'from js import Response\nfrom pyodide.ffi import to_js\n\ndef reply(body):\n    return Response.new(body, headers=to_js({"content-type": "text/plain"}))\n' },
     { name: 'Headers(...) and Map(...) accept a Map', profile: PY313, code: 'import js\nfrom pyodide.ffi import to_js\n\nh = js.Headers.new(to_js({"a": "b"}))\nm = js.Map.new(to_js({"a": 1}))\n' },
+    { name: 'URLSearchParams and Object.fromEntries take an iterable of pairs', profile: PY312, code: 'from js import Object, URLSearchParams\nfrom pyodide.ffi import to_js\n\nq = URLSearchParams.new(to_js({"q": "x"}))\no = Object.fromEntries(to_js({"a": 1}))\n' },
     { name: 'Python 3.14: to_js makes plain objects', profile: PY314, code: 'from pyodide.ffi import to_js\n\nasync def send(env):\n    await env.QUEUE.send(to_js({"id": 1}))\n' },
     { name: 'not a dict', profile: PY313, code: 'from pyodide.ffi import to_js\n\nitems = to_js([1, 2, 3])\ntext = to_js("x")\n' },
     { name: 'a parameter could be anything', profile: PY313, code: 'from pyodide.ffi import to_js\n\ndef convert(value):\n    return to_js(value)\n' },
