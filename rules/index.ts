@@ -8,6 +8,13 @@ import { rule as pw005 } from './pw005-none-bound-to-d1.js';
 import { rule as pw006 } from './pw006-js-eval.js';
 import { rule as pw007 } from './pw007-to-js-dict-converter.js';
 import { rule as pw009 } from './pw009-entropy-at-import-time.js';
+import { rule as pw011 } from './pw011-d1-results-to-py.js';
+import { rule as pw012 } from './pw012-htmlrewriter-data-urls.js';
+import { rule as pw014 } from './pw014-queue-body-to-py.js';
+import { rule as pw018 } from './pw018-stdlib-unavailable.js';
+import { rule as pw019 } from './pw019-handler-too-few-parameters.js';
+import { rule as pw020 } from './pw020-entrypoint-method-on-prefix.js';
+import { rule as pw021 } from './pw021-global-handler-without-on-prefix.js';
 
 export const RULES: readonly Rule[] = [
   pw001,
@@ -18,6 +25,13 @@ export const RULES: readonly Rule[] = [
   pw006,
   pw007,
   pw009,
+  pw011,
+  pw012,
+  pw014,
+  pw018,
+  pw019,
+  pw020,
+  pw021,
 ].sort((a, b) => (a.meta.code < b.meta.code ? -1 : 1));
 
 /** Codes and names → code, for config keys and --select. */

@@ -135,7 +135,7 @@ function checkImport(ctx: PythonContext, stmt: SyntaxNode): void {
     if (everywhere) {
       ctx.reportNode(node, `\`${failing}\` is not in Pyodide's standard library: importing it raises ${error} on every Python Workers runtime`);
     } else {
-      const works = VERSIONS.filter((v) => !importFails(v, failing)).map(runtimeName);
+      const works = VERSIONS.filter((v) => result(v, failing)?.import === 'ok').map(runtimeName);
       ctx.reportNode(
         node,
         `\`${failing}\` cannot be imported on ${runtimeName(versions[0])}: ${error}${works.length ? `; it imports on ${works.join(', ')}` : ''}`,

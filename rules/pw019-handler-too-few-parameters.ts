@@ -57,6 +57,7 @@ export const rule: Rule = {
         { title: 'Cloudflare: Cron Triggers, scheduled handler', url: 'https://developers.cloudflare.com/workers/runtime-apis/handlers/scheduled/' },
         { title: 'Cloudflare: Queues, consumer handler', url: 'https://developers.cloudflare.com/queues/configuration/javascript-apis/#consumer' },
         { title: 'workerd: src/pyodide/python-entrypoint-helper.ts', url: 'https://github.com/cloudflare/workerd/blob/main/src/pyodide/python-entrypoint-helper.ts' },
+        { title: 'workerd: src/pyodide/internal/introspection.py', url: 'https://github.com/cloudflare/workerd/blob/main/src/pyodide/internal/introspection.py' },
       ],
     },
   },
