@@ -27,6 +27,8 @@ ruleTester(rule, {
       name: 'same name reassigned to something else',
       code: body(`results = await ${Q}.all()`, 'results = load_cached()', 'for row in results.results:', '    print(row)'),
     },
+    { name: 'helper receives results as a parameter (not traced)', code: 'def titles(results):\n    return [row["title"] for row in results.results]\n' },
+    { name: 'module-level .results of a config object', code: 'import settings\n\nfor name in settings.results:\n    print(name)\n' },
     { name: 'unknown runtime: skipped', profile: { noWorker: true }, code: body(`results = await ${Q}.all()`, 'for row in results.results:', '    print(row)') },
   ],
   invalid: [

@@ -74,6 +74,13 @@ ruleTester(rule, {
       output: null,
     },
     {
+      name: 'thread started at module level (3.12)',
+      profile: P312,
+      code: 'from threading import Timer\n\nTimer(60, print).start()\n',
+      errors: [{ line: 3, column: 1, endColumn: 17, message: /^`threading.Timer` cannot run on Python 3.12 \(Pyodide 0.26\)/, severity: 'warning' }],
+      output: null,
+    },
+    {
       name: 'import inside a function still fails (fcntl on 3.13)',
       profile: { date: '2025-10-01' },
       code: 'def lock(fd):\n    import fcntl\n    fcntl.flock(fd, fcntl.LOCK_EX)\n',
