@@ -60,7 +60,7 @@ export const rule: Rule = {
         const why = hasTarget ? `; \`${target}\` already exists, so this method is dead code` : '';
         ctx.reportNode(
           nameNode,
-          `\`${name}\` is never called on a WorkerEntrypoint: with python_no_global_handlers (date >= 2025-08-14) the runtime calls \`${target}\`${why}`,
+          `\`${name}\` is never called on a WorkerEntrypoint: with python_no_global_handlers in force (the default from 2025-08-14) the runtime calls \`${target}\`${why}`,
           fix,
         );
       },

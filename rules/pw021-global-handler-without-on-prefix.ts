@@ -76,7 +76,7 @@ export const rule: Rule = {
               };
         ctx.reportNode(
           nameNode,
-          `Module-level \`${name}\` is never called: before python_no_global_handlers (date < 2025-08-14) the runtime looks for \`${legacyName}\``,
+          `Module-level \`${name}\` is never called: with module-level handlers (python_no_global_handlers off, the default before 2025-08-14) the runtime looks for \`${legacyName}\``,
           fix,
         );
       },
