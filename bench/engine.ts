@@ -1,0 +1,221 @@
+// Engine benchmarks: all rules over generated Worker code next to the bare tree-sitter parse of
+// the same text, per-rule cost, and config files per second.
+import { analyze } from '../src/engine/runner.js';
+import { parsePython } from '../src/engine/python.js';
+import { DEFAULT_CONFIG, type RepoConfig } from '../src/engine/repo-config.js';
+import type { PythonVisitors, Rule } from '../src/engine/rule.js';
+import type { Corpus, CorpusFile } from './corpus.js';
+import { MB, median, round, timeIt } from './measure.js';
+
+export interface EngineRun {
+  label: string;
+  files: number;
+  mb: number;
+  runs: number;
+  /** Medians of CPU time (process.cpuUsage): other load on a shared machine stretches wall time, not CPU time. */
+  parseMs: number;
+  analyzeMs: number;
+  parseWallMs: number;
+  analyzeWallMs: number;
+  /** Median over runs of analyze/parse CPU time, each run's pair measured back to back. */
+  ratioToParse: number;
+  /** The same ratio from wall time. */
+  ratioToParseWall: number;
+  /** MB per CPU second. */
+  parseMbPerSecond: number;
+  mbPerSecond: number;
+  /** MB per wall-clock second. */
+  mbPerSecondWall: number;
+  findings: number;
+  ruleErrors: number;
+}
+
+/** A repo config that lets one big file through (the default skips files over 1 MB). */
+function configFor(corpus: Corpus): RepoConfig {
+  const largest = Math.max(...corpus.python.map((f) => f.text.length));
+  return { ...DEFAULT_CONFIG, limits: { max_file_bytes: Math.max(DEFAULT_CONFIG.limits.max_file_bytes, largest + 1) } };
+}
+
+function parseAll(files: readonly CorpusFile[]): number {
+  let nodes = 0;
+  for (const f of files) nodes += parsePython(f.text).rootNode.childCount;
+  return nodes;
+}
+
+/**
+ * Parse-only and parse+rules over the same corpus, `runs` times, alternating which goes first so
+ * neither always runs on a warmer heap.
+ */
+export function benchEngine(label: string, corpus: Corpus, rules: readonly Rule[], runs: number): EngineRun {
+  const config = configFor(corpus);
+  const run = () => analyze({ files: corpus.python, context: corpus.configs, rules, config });
+  const parse: number[] = [];
+  const full: number[] = [];
+  const parseWall: number[] = [];
+  const fullWall: number[] = [];
+  const ratios: number[] = [];
+  const ratiosWall: number[] = [];
+  let findings = 0;
+  let ruleErrors = 0;
+  for (let i = 0; i < runs; i++) {
+    const order = i % 2 === 0 ? (['parse', 'analyze'] as const) : (['analyze', 'parse'] as const);
+    let p = { wallMs: 0, cpuMs: 0 };
+    let a = { wallMs: 0, cpuMs: 0 };
+    for (const step of order) {
+      if (step === 'parse') p = timeIt(() => parseAll(corpus.python));
+      else {
+        const t = timeIt(run);
+        a = t;
+        findings = t.value.findings.length;
+        ruleErrors = t.value.ruleErrors.length;
+      }
+    }
+    parse.push(p.cpuMs);
+    full.push(a.cpuMs);
+    parseWall.push(p.wallMs);
+    fullWall.push(a.wallMs);
+    ratios.push(a.cpuMs / p.cpuMs);
+    ratiosWall.push(a.wallMs / p.wallMs);
+  }
+  const mb = corpus.pythonBytes / MB;
+  const parseMs = median(parse);
+  const analyzeMs = median(full);
+  return {
+    label,
+    files: corpus.python.length,
+    mb: round(mb, 2),
+    runs,
+    parseMs: round(parseMs, 1),
+    analyzeMs: round(analyzeMs, 1),
+    parseWallMs: round(median(parseWall), 1),
+    analyzeWallMs: round(median(fullWall), 1),
+    ratioToParse: round(median(ratios), 3),
+    ratioToParseWall: round(median(ratiosWall), 3),
+    parseMbPerSecond: round(mb / (parseMs / 1000), 2),
+    mbPerSecond: round(mb / (analyzeMs / 1000), 2),
+    mbPerSecondWall: round(mb / (median(fullWall) / 1000), 2),
+    findings,
+    ruleErrors,
+  };
+}
+
+export interface RuleCost {
+  code: string;
+  name: string;
+  /** analyze with only this rule, minus parse-only, median CPU time over runs (ms). */
+  aloneMs: number;
+  /** aloneMs as a share of parse time. */
+  aloneOfParse: number;
+  /** Time spent inside the rule's own code (setup + visitors + config check) during an all-rules run (ms). */
+  ownMs: number;
+  ownOfParse: number;
+  findings: number;
+}
+
+/** CPU time of this process in ms (user + system); a shared machine's other load does not count. */
+function cpuNow(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
+/** Wraps a rule so that CPU time inside its own code is added to `spent[code]`. */
+function instrumented(rule: Rule, spent: Map<string, number>): Rule {
+  const code = rule.meta.code;
+  const add = (ms: number) => spent.set(code, (spent.get(code) ?? 0) + ms);
+  const timed =
+    <A extends unknown[], R>(fn: (...args: A) => R) =>
+    (...args: A): R => {
+      const t0 = cpuNow();
+      try {
+        return fn(...args);
+      } finally {
+        add(cpuNow() - t0);
+      }
+    };
+  const wrapped: Rule = { ...rule };
+  if (rule.python) {
+    const python = rule.python.bind(rule);
+    wrapped.python = (ctx) => {
+      const t0 = cpuNow();
+      const visitors = python(ctx);
+      add(cpuNow() - t0);
+      const out: PythonVisitors = {};
+      for (const [type, visit] of Object.entries(visitors)) out[type] = timed(visit);
+      return out;
+    };
+  }
+  if (rule.config) wrapped.config = timed(rule.config.bind(rule));
+  return wrapped;
+}
+
+/**
+ * Per-rule cost two ways: analyze with that rule alone minus the parse-only baseline (catches
+ * trigger scanning and set-up as well as the rule's own code), and time inside the rule's code
+ * during one all-rules run (exact attribution, no subtraction noise).
+ */
+export function benchPerRule(corpus: Corpus, rules: readonly Rule[], runs: number): { parseMs: number; engineOnlyMs: number; rules: RuleCost[] } {
+  const config = configFor(corpus);
+  const spent = new Map<string, number>();
+  const all = timeIt(() => analyze({ files: corpus.python, context: corpus.configs, rules: rules.map((r) => instrumented(r, spent)), config }));
+  const findingsBy = new Map<string, number>();
+  for (const f of all.value.findings) findingsBy.set(f.code, (findingsBy.get(f.code) ?? 0) + 1);
+
+  const parse: number[] = [];
+  const alone = new Map<string, number[]>();
+  const bare: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    parse.push(timeIt(() => parseAll(corpus.python)).cpuMs);
+    bare.push(timeIt(() => analyze({ files: corpus.python, context: corpus.configs, rules: [], config })).cpuMs);
+    for (const rule of rules) {
+      const t = timeIt(() => analyze({ files: corpus.python, context: corpus.configs, rules: [rule], config })).cpuMs;
+      alone.set(rule.meta.code, [...(alone.get(rule.meta.code) ?? []), t]);
+    }
+  }
+  const parseMs = median(parse);
+  const costs = rules.map((rule): RuleCost => {
+    const aloneMs = median(alone.get(rule.meta.code)!) - parseMs;
+    const ownMs = spent.get(rule.meta.code) ?? 0;
+    return {
+      code: rule.meta.code,
+      name: rule.meta.name,
+      aloneMs: round(aloneMs, 1),
+      aloneOfParse: round(aloneMs / parseMs, 4),
+      ownMs: round(ownMs, 1),
+      ownOfParse: round(ownMs / parseMs, 4),
+      findings: findingsBy.get(rule.meta.code) ?? 0,
+    };
+  });
+  costs.sort((a, b) => b.ownMs + b.aloneMs - (a.ownMs + a.aloneMs));
+  return { parseMs: round(parseMs, 1), engineOnlyMs: round(median(bare) - parseMs, 1), rules: costs };
+}
+
+export interface ConfigBench {
+  configs: number;
+  runs: number;
+  ms: number;
+  configsPerSecond: number;
+  byKind: { kind: string; configs: number; configsPerSecond: number }[];
+  findings: number;
+}
+
+/** Config files through the engine (parse + workspace + config rules), all in one analyze call; CPU time. */
+export function benchConfigs(configs: readonly CorpusFile[], rules: readonly Rule[], runs: number): ConfigBench {
+  const times: number[] = [];
+  let findings = 0;
+  for (let i = 0; i < runs; i++) {
+    const t = timeIt(() => analyze({ files: configs, rules }));
+    times.push(t.cpuMs);
+    findings = t.value.findings.length;
+  }
+  const kinds = new Map<string, CorpusFile[]>();
+  for (const f of configs) {
+    const kind = f.path.slice(f.path.lastIndexOf('/') + 1);
+    kinds.set(kind, [...(kinds.get(kind) ?? []), f]);
+  }
+  const byKind = [...kinds].map(([kind, files]) => {
+    const t = median(Array.from({ length: runs }, () => timeIt(() => analyze({ files, rules })).cpuMs));
+    return { kind, configs: files.length, configsPerSecond: Math.round(files.length / (t / 1000)) };
+  });
+  const ms = median(times);
+  return { configs: configs.length, runs, ms: round(ms, 1), configsPerSecond: Math.round(configs.length / (ms / 1000)), byKind, findings };
+}

@@ -1,0 +1,152 @@
+// `npm run bench`: what a review costs and how it grows. Prints tables and writes bench/results.json.
+//   node --expose-gc dist/bench/run.js [--only engine,configs,pipeline,server] [--quick]
+import { execFileSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { fileURLToPath } from 'node:url';
+import { RULES } from '../rules/index.js';
+import { generateBigFile, generateConfigs, generateCorpus } from './corpus.js';
+import { benchConfigs, benchEngine, benchPerRule, type ConfigBench, type EngineRun, type RuleCost } from './engine.js';
+import { hasGc, round } from './measure.js';
+import { markdownTable, textTable, type Cell } from './table.js';
+
+const args = process.argv.slice(2);
+const quick = args.includes('--quick');
+const onlyArg = args.find((a) => a.startsWith('--only'));
+const only = onlyArg ? new Set((onlyArg.includes('=') ? onlyArg.split('=')[1]! : args[args.indexOf(onlyArg) + 1]!).split(',')) : null;
+const wanted = (section: string) => !only || only.has(section);
+
+/** Where the project root is, from dist/bench/run.js. */
+export const PROJECT_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function machine() {
+  const cpus = os.cpus();
+  let commit: string | null = null;
+  try {
+    commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], { cwd: PROJECT_ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    commit = null;
+  }
+  return {
+    cpuModel: cpus[0]?.model ?? 'unknown',
+    cores: cpus.length,
+    memoryGb: round(os.totalmem() / 1024 ** 3, 1),
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    loadAverage: os.loadavg().map((l) => round(l, 2)),
+    commit,
+    date: new Date().toISOString(),
+  };
+}
+
+function log(message: string): void {
+  process.stderr.write(`${message}\n`);
+}
+
+interface EngineSection {
+  runs: EngineRun[];
+  /** Headline figures: the 5 MB corpus as files of realistic size. */
+  ratioToParse: number;
+  ratioToParseWall: number;
+  mbPerSecond: number;
+  parseMbPerSecond: number;
+  target: number;
+  rules: string[];
+}
+
+function engineSection(): { engine: EngineSection; perRule: { corpusMb: number; parseMs: number; engineOnlyMs: number; rules: RuleCost[] } } {
+  const sizes = quick ? [{ mb: 1, runs: 3 }] : [
+    { mb: 1, runs: 7 },
+    { mb: 5, runs: 5 },
+    { mb: 20, runs: 5 },
+  ];
+  const bigMb = quick ? 1 : 5;
+  // Warm-up: JIT, lazy module state (schema compilers, docs URL), the tree-sitter language.
+  benchEngine('warm-up', generateCorpus(200_000, 99), RULES, 1);
+
+  const runs: EngineRun[] = [];
+  for (const { mb, runs: n } of sizes) {
+    log(`engine: ${mb} MB as files, ${n} runs`);
+    runs.push(benchEngine(`${mb} MB, files of 2–20 KB`, generateCorpus(mb * 1_000_000, mb), RULES, n));
+  }
+  log(`engine: ${bigMb} MB as one file`);
+  runs.push(benchEngine(`${bigMb} MB, one file`, generateBigFile(bigMb * 1_000_000, 7), RULES, quick ? 3 : 5));
+
+  const perRuleMb = quick ? 0.3 : 1;
+  log(`engine: per-rule cost on ${perRuleMb} MB`);
+  const perRule = benchPerRule(generateCorpus(perRuleMb * 1_000_000, 11), RULES, quick ? 3 : 5);
+
+  const headline = runs.find((r) => r.label.startsWith('5 MB, files')) ?? runs[0]!;
+  return {
+    engine: {
+      runs,
+      ratioToParse: headline.ratioToParse,
+      ratioToParseWall: headline.ratioToParseWall,
+      mbPerSecond: headline.mbPerSecond,
+      parseMbPerSecond: headline.parseMbPerSecond,
+      target: 1.25,
+      rules: RULES.map((r) => r.meta.code),
+    },
+    perRule: { corpusMb: perRuleMb, ...perRule },
+  };
+}
+
+function configSection(): ConfigBench {
+  const count = quick ? 2_000 : 10_000;
+  log(`configs: ${count} small configs`);
+  benchConfigs(generateConfigs(300, 98), RULES, 1);
+  return benchConfigs(generateConfigs(count, 5), RULES, quick ? 3 : 5);
+}
+
+function printSection(title: string, header: string[], rows: Cell[][], md: string[]): void {
+  console.log(`\n${title}\n`);
+  console.log(textTable(header, rows));
+  md.push(`**${title}**`, '', markdownTable(header, rows), '');
+}
+
+async function main(): Promise<void> {
+  if (!hasGc()) log('note: run with --expose-gc so runs do not pay for each other\'s garbage');
+  const started = performance.now();
+  const results: Record<string, unknown> = { machine: machine() };
+  const md: string[] = [];
+
+  if (wanted('engine')) {
+    const { engine, perRule } = engineSection();
+    results.engine = engine;
+    results.perRule = perRule;
+    printSection(
+      `Engine: all ${engine.rules.length} rules vs tree-sitter parse alone (medians of CPU time; ratio = (parse + rules) / parse, target ≤ ${engine.target})`,
+      ['corpus', 'files', 'MB', 'runs', 'parse MB/s', 'parse+rules MB/s', 'wall MB/s', 'ratio', 'ratio (wall)', 'findings'],
+      engine.runs.map((r) => [r.label, r.files, r.mb, r.runs, r.parseMbPerSecond, r.mbPerSecond, r.mbPerSecondWall, r.ratioToParse, r.ratioToParseWall, r.findings]),
+      md,
+    );
+    printSection(
+      `Per-rule cost on ${perRule.corpusMb} MB (parse ${perRule.parseMs} ms; engine with no rules ${perRule.engineOnlyMs} ms over parse)`,
+      ['rule', 'name', 'alone − parse (ms)', 'share of parse', 'own code (ms)', 'own share', 'findings'],
+      perRule.rules.map((r) => [r.code, r.name, r.aloneMs, `${round(r.aloneOfParse * 100, 1)}%`, r.ownMs, `${round(r.ownOfParse * 100, 1)}%`, r.findings]),
+      md,
+    );
+  }
+  if (wanted('configs')) {
+    const configs = configSection();
+    results.configsPerSecond = configs.configsPerSecond;
+    results.configs = configs;
+    printSection(
+      `Config files: ${configs.configs.toLocaleString('en-US')} small configs in one analyze call (target ≥ 10,000/s)`,
+      ['kind', 'configs', 'configs/s'],
+      [...configs.byKind.map((k): Cell[] => [k.kind, k.configs, k.configsPerSecond]), ['all together', configs.configs, configs.configsPerSecond]],
+      md,
+    );
+  }
+
+  const m = results.machine as ReturnType<typeof machine>;
+  const totalSeconds = round((performance.now() - started) / 1000, 1);
+  results.totalSeconds = totalSeconds;
+  const machineLine = `${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.join(' ')}; commit ${m.commit ?? '?'}; ${m.date.slice(0, 10)}`;
+  console.log(`\nMachine: ${machineLine}\nBenchmark time: ${totalSeconds} s`);
+  results.markdown = [...md, `Machine: ${machineLine}.`].join('\n');
+  if (!quick && !only) writeFileSync(new URL('../../bench/results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
+  else writeFileSync(`${os.tmpdir()}/pyworkers-review-bench.json`, JSON.stringify(results, null, 2) + '\n');
+}
+
+await main();
