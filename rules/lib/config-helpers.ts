@@ -374,6 +374,17 @@ export function markerExcludesPyodide(marker: string): boolean {
   return eq !== null && eq[2].toLowerCase() !== 'emscripten';
 }
 
+/** The dependencies a Python Worker ships from this file, or null when the file is not a Worker's. */
+export function shippedDependencies(ctx: ConfigContext): { worker: Worker; entries: DependencyEntry[] } | null {
+  const worker = ctx.worker;
+  if (!worker || !worker.main?.endsWith('.py')) return null;
+  let entries: DependencyEntry[];
+  if (ctx.language === 'pyproject' && ctx.doc && worker.pyprojectPath === ctx.path) entries = projectDependencies(ctx.doc);
+  else if (ctx.language === 'requirements' && posix.basename(ctx.path) === 'requirements.txt' && dirOf(ctx.path) === worker.root) entries = requirementEntries(ctx);
+  else return null;
+  return { worker, entries: entries.filter((e) => !markerExcludesPyodide(e.marker)) };
+}
+
 /** True when the folder's pyproject.toml lists workers-py: a project pywrangler builds. */
 export function isPywranglerProject(workspace: Workspace, dir: string): boolean {
   const text = workspace.text(dir ? `${dir}/pyproject.toml` : 'pyproject.toml');
