@@ -160,6 +160,11 @@ export function shortFingerprint(fp: string): string {
   return createHash('sha256').update(fp, 'utf8').digest('hex').slice(0, 12);
 }
 
+/** The token that marks a set of config problems as reported (in the same hidden list). */
+export function configToken(config: { source: string; problems: readonly string[] }): string {
+  return shortFingerprint(`config:${config.source}:${config.problems.join('\n')}`);
+}
+
 function listMarker(toolName: string, tokens: readonly string[]): string {
   if (tokens.length === 0) return '';
   return `<!-- ${encodeURIComponent(toolName)} listed=${tokens.join(',')} -->`;
@@ -197,7 +202,7 @@ export interface ReviewBodyParts {
   bodyFindings: readonly BodyFinding[];
   /** Findings not repeated because an earlier push already has their comment. */
   repeated?: number;
-  /** Comments GitHub refused to place (listed in bodyFindings instead). */
+  /** Comments that could not be placed on the diff (listed in bodyFindings instead). */
   refused?: number;
   config: RepoConfig;
   headSha: string;
@@ -214,19 +219,21 @@ export function composeReviewBody(parts: ReviewBodyParts): string {
   const extras: string[] = [];
   if (parts.repeated) {
     extras.push(
-      `${parts.repeated === 1 ? '1 finding already has its' : `${parts.repeated} findings already have their`} ` +
-        'inline comment from an earlier push; it is not repeated.',
+      parts.repeated === 1
+        ? '1 finding already has its inline comment from an earlier push; it is not repeated.'
+        : `${parts.repeated} findings already have their inline comments from an earlier push; they are not repeated.`,
     );
   }
   if (parts.refused) {
     extras.push(
-      `GitHub refused to place ${parts.refused === 1 ? '1 comment' : `${parts.refused} comments`} on the diff; ` +
+      `${parts.refused === 1 ? '1 comment' : `${parts.refused} comments`} could not be placed on the diff; ` +
         `${parts.refused === 1 ? 'it is' : 'they are'} listed under "Not shown inline".`,
     );
   }
   const notes = renderNotes(parts.notes ?? {});
   if (notes) extras.push(notes);
   const tokens = parts.bodyFindings.map((b) => shortFingerprint(b.fingerprint));
+  if (parts.notes?.config?.problems.length) tokens.push(configToken(parts.notes.config));
   let marker = listMarker(toolName, tokens);
   const extraText = extras.join('\n\n');
   // The hidden list must never crowd out what people read: drop it first when space runs short.
