@@ -68,6 +68,8 @@ export interface RequestRecord {
   method: string;
   /** Path without the API prefix and query, decoded: "/repos/o/r/contents/.github/x.yml". */
   path: string;
+  /** The path as requested, with its prefix ("/api/v3/…" or "/api/graphql" on GitHub Enterprise). */
+  rawPath: string;
   query: URLSearchParams;
   body: any;
   /** GraphQL operation name, for POST /graphql. */
@@ -228,6 +230,7 @@ export class FakeGitHub {
     const record: RequestRecord = {
       method,
       path: decodeURIComponent(path),
+      rawPath: parsed.pathname,
       query: parsed.searchParams,
       body,
       ...(path.endsWith('/graphql') ? { operation: /(?:query|mutation)\s+(\w+)/.exec(body?.query ?? '')?.[1] ?? '(anonymous)' } : {}),
