@@ -2,6 +2,7 @@ import { ConfigDocument, type ConfigNode } from '../src/engine/config-doc.js';
 import type { ConfigContext, Rule } from '../src/engine/rule.js';
 import type { Worker } from '../src/engine/workspace.js';
 import {
+  correctionOf,
   flagListAnchor,
   flagLists,
   pythonWorkerConfig,
@@ -64,6 +65,15 @@ export const rule: Rule = {
 function reportMissingPythonWorkers(ctx: ConfigContext, doc: ConfigDocument, list: FlagList): void {
   const own = list.path.length > 1;
   const where = own ? `\`env.${String(list.path[1])}\`` : 'the';
+  const misspelt = misspelling(list, FLAG);
+  if (misspelt) {
+    ctx.report({
+      ...ConfigDocument.keyOrValue(misspelt.node),
+      message: `\`${misspelt.written}\` is not a flag: ${where} \`compatibility_flags\` lack \`${FLAG}\`, so the Python Worker will not start`,
+      fix: { applicability: 'safe', description: `Spell it \`${FLAG}\``, edits: doc.replaceValue(misspelt.node.path, FLAG) },
+    });
+    return;
+  }
   const anchor = list.node ?? doc.get(['main']);
   ctx.report({
     ...(anchor ? ConfigDocument.keyOrValue(anchor) : flagListAnchor(doc, list, list.users[0])),
@@ -105,11 +115,26 @@ function checkWorkflows(ctx: ConfigContext, worker: Worker, doc: ConfigDocument,
     });
     return;
   }
+  const misspelt = misspelling(list, WORKFLOWS_FLAG);
+  if (misspelt) {
+    ctx.report({
+      ...ConfigDocument.keyOrValue(misspelt.node),
+      message: `${names} ${needing.length > 1 ? 'are Python Workflows' : 'is a Python Workflow'}, but \`${misspelt.written}\` is not a flag and compatibility_date ${needing[0].date} is before ${WORKFLOWS_SINCE}: the Workflow will not run`,
+      fix: { applicability: 'safe', description: `Spell it \`${WORKFLOWS_FLAG}\``, edits: doc.replaceValue(misspelt.node.path, WORKFLOWS_FLAG) },
+    });
+    return;
+  }
   ctx.report({
     ...range,
     message: `${names} ${needing.length > 1 ? 'are Python Workflows' : 'is a Python Workflow'}, but compatibility_date ${needing[0].date} is before ${WORKFLOWS_SINCE} and \`compatibility_flags\` lack \`${WORKFLOWS_FLAG}\`: the Workflow will not run`,
     fix: { applicability: 'safe', description: `Add \`${WORKFLOWS_FLAG}\` to \`compatibility_flags\``, edits: doc.appendToArray(list.path, WORKFLOWS_FLAG) },
   });
+}
+
+/** A flag of the list that is a misspelling of `flag` (PW023 corrects the same way, so fixes agree). */
+function misspelling(list: FlagList, flag: string): { node: ConfigNode; written: string } | null {
+  const node = list.node?.children.find((c) => c.kind === 'string' && correctionOf(c.value as string) === flag);
+  return node ? { node, written: node.value as string } : null;
 }
 
 /**

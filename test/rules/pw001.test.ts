@@ -174,6 +174,24 @@ ruleTester(rule, {
         '{\n  "main": "src/entry.py",\n  "compatibility_date": "2025-09-01",\n  "compatibility_flags": ["python_workers", "python_workflows"],\n  "workflows": [{ "name": "digest", "binding": "DIGEST", "class_name": "DigestWorkflow" }]\n}\n',
     },
     {
+      name: 'misspelt python_workers is corrected in place (agrees with PW023)',
+      files: toml('main = "src/entry.py"\ncompatibility_date = "2025-11-01"\ncompatibility_flags = ["python_worker"] # typo\n'),
+      target: 'wrangler.toml',
+      errors: [{ line: 3, column: 24, endColumn: 39, message: /`python_worker` is not a flag/ }],
+      output: 'main = "src/entry.py"\ncompatibility_date = "2025-11-01"\ncompatibility_flags = ["python_workers"] # typo\n',
+    },
+    {
+      name: 'misspelt python_workflows on an old date',
+      files: jsonc(
+        '{\n  "main": "src/entry.py",\n  "compatibility_date": "2025-08-01",\n  "compatibility_flags": ["python_workers", "python_workflow"],\n  "workflows": [{ "name": "digest", "binding": "DIGEST", "class_name": "DigestWorkflow" }]\n}\n',
+        WORKFLOW,
+      ),
+      target: 'wrangler.jsonc',
+      errors: [{ line: 4, column: 45, message: /`python_workflow` is not a flag/ }],
+      output:
+        '{\n  "main": "src/entry.py",\n  "compatibility_date": "2025-08-01",\n  "compatibility_flags": ["python_workers", "python_workflows"],\n  "workflows": [{ "name": "digest", "binding": "DIGEST", "class_name": "DigestWorkflow" }]\n}\n',
+    },
+    {
       name: 'both flags missing: both fixes land, one after the other',
       files: toml('main = "src/entry.py"\ncompatibility_date = "2025-09-01"\n\n[[workflows]]\nname = "digest"\nbinding = "DIGEST"\nclass_name = "DigestWorkflow"\n', WORKFLOW),
       target: 'wrangler.toml',
