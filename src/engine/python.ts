@@ -54,9 +54,78 @@ const STATEMENT_CONTAINERS = new Set(['block', 'module']);
 
 /** Nearest enclosing function_definition (or lambda) of a node, or null at module/class level. */
 export function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
+  const index = functionIndexes.get(node.tree);
+  return index ? index.enclosing(node) : slowEnclosingFunction(node);
+}
+
+/**
+ * The functions and lambdas of a tree as offset ranges, found from the `def`/`lambda` keywords in
+ * the text and one cursor. Climbing `parent` costs O(depth) native work per step in
+ * node-tree-sitter; with this index an enclosing-function lookup is a search over a short list.
+ */
+class FunctionIndex {
+  private ranges: { start: number; end: number; node: SyntaxNode | null }[] | null = null;
+
+  constructor(
+    private readonly root: SyntaxNode,
+    private readonly text: string,
+  ) {}
+
+  private build(): { start: number; end: number; node: SyntaxNode | null }[] {
+    const ranges: { start: number; end: number; node: SyntaxNode | null }[] = [];
+    const walker = new PathWalker(this.root);
+    for (const m of this.text.matchAll(/\b(?:def|lambda)\b/g)) {
+      const depth = walker.descend(m.index!, m.index! + m[0].length);
+      const keyword = walker.path[depth]!;
+      const fn = walker.path[depth - 1];
+      if (keyword.type !== m[0] || keyword.start !== m.index! || !fn || !FUNCTION_TYPES.has(fn.type)) continue;
+      ranges.push({ start: fn.start, end: fn.end, node: null });
+    }
+    return ranges.sort((a, b) => a.start - b.start || b.end - a.end);
+  }
+
+  /** The innermost function strictly around `node` (a node never encloses itself or its ancestors). */
+  enclosing(node: SyntaxNode): SyntaxNode | null {
+    const ranges = (this.ranges ??= this.build());
+    const start = node.startIndex;
+    const end = node.endIndex;
+    let hi = ranges.length - 1;
+    let lo = 0;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      if (ranges[mid]!.start <= start) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    // Ranges nest or are disjoint: going back from the last start ≤ node's, the first that
+    // contains the node is the innermost.
+    for (let i = hi; i >= 0; i--) {
+      const r = ranges[i]!;
+      if (r.end < end || (r.start === start && r.end === end)) continue;
+      if (!r.node) {
+        const found = this.root.descendantForIndex(r.start, r.end);
+        r.node = found.startIndex === r.start && found.endIndex === r.end && FUNCTION_TYPES.has(found.type) ? found : null;
+        if (!r.node) return slowEnclosingFunction(node);
+      }
+      return r.node;
+    }
+    return null;
+  }
+}
+
+/** The node of `type` with exactly this range. */
+function nodeWithRange(root: SyntaxNode, start: number, end: number, type: string): SyntaxNode {
+  let node: SyntaxNode | null = root.descendantForIndex(start, end);
+  while (node && !(node.type === type && node.startIndex === start && node.endIndex === end)) node = node.parent;
+  if (!node) throw new Error(`no ${type} at ${start}..${end}`);
+  return node;
+}
+
+function slowEnclosingFunction(node: SyntaxNode): SyntaxNode | null {
   for (let n = node.parent; n; n = n.parent) if (FUNCTION_TYPES.has(n.type)) return n;
   return null;
 }
+
+const functionIndexes = new WeakMap<Tree, FunctionIndex>();
 
 /** Names a function binds locally (parameters, assignment targets, loop and with targets, defs). */
 function localBindings(fn: SyntaxNode): Set<string> {
@@ -114,12 +183,150 @@ function localBindings(fn: SyntaxNode): Set<string> {
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
 
+/** A node on the path from the root to an offset: its type and range, as plain data. */
+export interface PathLevel {
+  type: string;
+  start: number;
+  end: number;
+}
+
+/**
+ * Goes down to ranges in increasing offset order with one TreeCursor, keeping the path from the
+ * root as plain data. In node-tree-sitter every node object costs microseconds (and `parent`
+ * re-descends from the root), so nodes are made only when asked for.
+ */
+export class PathWalker {
+  private readonly cursor: Parser.TreeCursor;
+  /** The cursor's path: path[0] is the root, the last entry is where the cursor stands. */
+  readonly path: PathLevel[];
+  private goal = 0;
+
+  constructor(root: SyntaxNode) {
+    this.cursor = root.walk();
+    this.path = [{ type: root.type, start: root.startIndex, end: root.endIndex }];
+  }
+
+  /** Moves to the deepest node containing [start, end); returns its depth. */
+  descend(start: number, end: number): number {
+    const path = this.path;
+    while (path.length > 1) {
+      const top = path[path.length - 1]!;
+      if (top.start <= start && top.end >= end) break;
+      this.cursor.gotoParent();
+      path.pop();
+    }
+    this.goal = start;
+    while (this.cursor.gotoFirstChildForIndex(start) !== null) {
+      const s = this.cursor.startIndex;
+      const e = this.cursor.endIndex;
+      if (s > start || e < end) {
+        this.cursor.gotoParent();
+        break;
+      }
+      path.push({ type: this.cursor.nodeType, start: s, end: e });
+    }
+    return path.length - 1;
+  }
+
+  /** The node at `depth` on the path to the last range descended to. */
+  nodeAt(depth: number): SyntaxNode {
+    const path = this.path;
+    while (path.length - 1 > depth) {
+      this.cursor.gotoParent();
+      path.pop();
+    }
+    // Asked for a deeper node after a shallower one: go down the same way again.
+    while (path.length - 1 < depth && this.cursor.gotoFirstChildForIndex(this.goal) !== null) {
+      path.push({ type: this.cursor.nodeType, start: this.cursor.startIndex, end: this.cursor.endIndex });
+    }
+    return this.cursor.currentNode;
+  }
+}
+
+const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
+const DOTTED_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+
+/** The names an import statement's text binds, read from its text (cheaper than its nodes). */
+const NAME = '[A-Za-z_][A-Za-z0-9_]*';
+const IMPORT_ITEM = new RegExp(`^(${NAME}(?:\\s*\\.\\s*${NAME})*)(?:\\s+as\\s+(${NAME}))?$`);
+
+function importedPairs(type: string, statement: string): { local: string; qualified: string }[] | null {
+  const text = statement.replace(/#[^\r\n]*/g, '').replace(/\\\r?\n|\\\r/g, ' ');
+  const item = IMPORT_ITEM;
+  const split = (list: string) =>
+    list
+      .replace(/[()]/g, ' ')
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean);
+  const pairs: { local: string; qualified: string }[] = [];
+  if (type === 'import_statement') {
+    const m = /^import\s+([\s\S]*)$/.exec(text.trim());
+    if (!m) return null;
+    for (const part of split(m[1]!)) {
+      const i = item.exec(part);
+      if (!i) return null;
+      const qualified = i[1]!.replace(/\s+/g, '');
+      // `import a.b` binds `a` to the package a.
+      pairs.push(i[2] ? { local: i[2], qualified } : { local: qualified.split('.')[0]!, qualified: qualified.split('.')[0]! });
+    }
+    return pairs;
+  }
+  const m = /^from\s+((?:\.\s*)*(?:[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)?)\s*import\b([\s\S]*)$/.exec(text.trim());
+  if (!m) return null;
+  const module = m[1]!.replace(/\s+/g, '');
+  if (!module) return null;
+  for (const part of split(m[2]!)) {
+    if (part === '*') continue;
+    const i = item.exec(part);
+    if (!i) return null;
+    const imported = i[1]!.replace(/\s+/g, '');
+    pairs.push({ local: i[2] ?? imported, qualified: `${module}.${imported}` });
+  }
+  return pairs;
+}
+
+/** The names an import statement binds, read from its nodes (for text the quick reading declines). */
+function importedPairsFromNodes(node: SyntaxNode): { local: string; qualified: string }[] {
+  const pairs: { local: string; qualified: string }[] = [];
+  if (node.type === 'import_statement') {
+    for (const item of node.namedChildren) {
+      if (item.type === 'dotted_name') {
+        const first = item.namedChildren[0]?.text ?? item.text;
+        pairs.push({ local: first, qualified: first });
+      } else if (item.type === 'aliased_import') {
+        const name = item.childForFieldName('name')?.text;
+        const alias = item.childForFieldName('alias')?.text;
+        if (name && alias) pairs.push({ local: alias, qualified: name });
+      }
+    }
+    return pairs;
+  }
+  const moduleNode = node.childForFieldName('module_name');
+  if (!moduleNode) return pairs;
+  const module = moduleNode.text;
+  for (const item of node.namedChildren) {
+    if (item.startIndex === moduleNode.startIndex) continue;
+    if (item.type === 'dotted_name') {
+      pairs.push({ local: item.text, qualified: `${module}.${item.text}` });
+    } else if (item.type === 'aliased_import') {
+      const name = item.childForFieldName('name')?.text;
+      const alias = item.childForFieldName('alias')?.text;
+      if (name && alias) pairs.push({ local: alias, qualified: `${module}.${name}` });
+    }
+  }
+  return pairs;
+}
+
 export class PythonSource {
   readonly tree: Tree;
   readonly root: SyntaxNode;
   private importsCache: ImportBinding[] | null = null;
   private moduleAssigned: Set<string> | null = null;
   private localCache = new Map<number, Set<string>>();
+  private reboundCache = new Map<string, boolean>();
+  /** Offset ranges of the file's import statements. */
+  private importRanges: { start: number; end: number }[] = [];
 
   constructor(
     readonly path: string,
@@ -128,6 +335,7 @@ export class PythonSource {
   ) {
     this.tree = tree ?? parsePython(text);
     this.root = this.tree.rootNode;
+    functionIndexes.set(this.tree, new FunctionIndex(this.root, text));
   }
 
   /** Every occurrence of `words` as a whole identifier token, outside strings and comments. */
@@ -143,47 +351,60 @@ export class PythonSource {
     return out;
   }
 
+  /**
+   * Like findIdentifiers, for the runner: each hit with its path from the identifier (level 0) up
+   * to its statement, as plain data; `node(level)` makes that level's node only when asked.
+   */
+  forEachIdentifierPath(
+    words: ReadonlySet<string>,
+    visit: (word: string, levels: readonly PathLevel[], node: (level: number) => SyntaxNode) => void,
+  ): void {
+    if (words.size === 0) return;
+    const pattern = wordPattern(words);
+    const walker = new PathWalker(this.root);
+    for (const m of this.text.matchAll(pattern)) {
+      const start = m.index!;
+      const end = start + m[0].length;
+      const depth = walker.descend(start, end);
+      const leaf = walker.path[depth]!;
+      if (leaf.type !== 'identifier' || leaf.start !== start || leaf.end !== end) continue;
+      const levels: PathLevel[] = [];
+      for (let d = depth; d >= 0 && !STATEMENT_CONTAINERS.has(walker.path[d]!.type); d--) levels.push(walker.path[d]!);
+      visit(m[0], levels, (level) => walker.nodeAt(depth - level));
+    }
+  }
+
   /** All import statements of the file, including those inside functions. */
   imports(): ImportBinding[] {
     if (this.importsCache) return this.importsCache;
     const bindings: ImportBinding[] = [];
-    const seen = new Set<number>();
+    const walker = new PathWalker(this.root);
     for (const m of this.text.matchAll(/\bimport\b/g)) {
-      let node: SyntaxNode | null = this.root.descendantForIndex(m.index!, m.index! + 6);
-      while (node && node.type !== 'import_statement' && node.type !== 'import_from_statement' && !STATEMENT_CONTAINERS.has(node.type)) {
-        node = node.parent;
-      }
-      if (!node || STATEMENT_CONTAINERS.has(node.type) || seen.has(node.startIndex)) continue;
-      seen.add(node.startIndex);
-      const fn = enclosingFunction(node);
-      const scope = fn ? { start: fn.startIndex, end: fn.endIndex } : null;
-      if (node.type === 'import_statement') {
-        for (const item of node.namedChildren) {
-          if (item.type === 'dotted_name') {
-            // `import a.b` binds `a` to the package a.
-            const first = item.namedChildren[0]?.text ?? item.text;
-            bindings.push({ local: first, qualified: first, node, scope });
-          } else if (item.type === 'aliased_import') {
-            const name = item.childForFieldName('name')?.text;
-            const alias = item.childForFieldName('alias')?.text;
-            if (name && alias) bindings.push({ local: alias, qualified: name, node, scope });
-          }
-        }
-      } else {
-        const moduleNode = node.childForFieldName('module_name');
-        if (!moduleNode) continue;
-        const module = moduleNode.text;
-        for (const item of node.namedChildren) {
-          if (item === moduleNode || item.startIndex === moduleNode.startIndex) continue;
-          if (item.type === 'dotted_name') {
-            bindings.push({ local: item.text, qualified: `${module}.${item.text}`, node, scope });
-          } else if (item.type === 'aliased_import') {
-            const name = item.childForFieldName('name')?.text;
-            const alias = item.childForFieldName('alias')?.text;
-            if (name && alias) bindings.push({ local: alias, qualified: `${module}.${name}`, node, scope });
-          }
+      const depth = walker.descend(m.index!, m.index! + 6);
+      const keyword = walker.path[depth]!;
+      const statement = walker.path[depth - 1];
+      if (keyword.type !== 'import' || keyword.start !== m.index! || !statement || !IMPORT_TYPES.has(statement.type)) continue;
+      let scope: ImportBinding['scope'] = null;
+      for (let i = depth - 2; i >= 0; i--) {
+        const level = walker.path[i]!;
+        if (FUNCTION_TYPES.has(level.type)) {
+          scope = { start: level.start, end: level.end };
+          break;
         }
       }
+      this.importRanges.push({ start: statement.start, end: statement.end });
+      const pairs = importedPairs(statement.type, this.text.slice(statement.start, statement.end));
+      if (!pairs) {
+        const node = walker.nodeAt(depth - 1);
+        for (const p of importedPairsFromNodes(node)) bindings.push({ ...p, node, scope });
+        continue;
+      }
+      // Few rules need the statement's node (to edit it), so it is made on first use.
+      const { root } = this;
+      const { start, end, type } = statement;
+      let node: SyntaxNode | null = null;
+      const nodeOf = () => (node ??= nodeWithRange(root, start, end, type));
+      for (const p of pairs) bindings.push(Object.defineProperty({ ...p, scope }, 'node', { get: nodeOf, enumerable: true }) as ImportBinding);
     }
     this.importsCache = bindings;
     return bindings;
@@ -212,8 +433,39 @@ export class PythonSource {
     return names;
   }
 
+  /**
+   * False when no occurrence of `name` in the file can bind it: each one is inside an import, an
+   * attribute (`x.name`), or followed by `(`, `.` or `[` without `def`/`class` before it. Every other
+   * binding form (`name =`, `for name in`, `as name`, parameters, `def name`…) fails this test, and
+   * then the tree decides. Spares most lookups the scope analysis.
+   */
+  private mayBeRebound(name: string): boolean {
+    let answer = this.reboundCache.get(name);
+    if (answer !== undefined) return answer;
+    answer = false;
+    this.imports();
+    const text = this.text;
+    for (const m of text.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\b`, 'g'))) {
+      const at = m.index!;
+      if (this.importRanges.some((r) => at >= r.start && at < r.end)) continue;
+      let before = at - 1;
+      while (before >= 0 && (text[before] === ' ' || text[before] === '\t')) before--;
+      if (text[before] === '.') continue;
+      let after = at + name.length;
+      while (after < text.length && (text[after] === ' ' || text[after] === '\t')) after++;
+      const next = text[after];
+      const keyword = /(?:^|[^A-Za-z0-9_])(def|class)[ \t]+$/.test(text.slice(Math.max(0, at - 16), at));
+      if ((next === '(' || next === '.' || next === '[') && !keyword) continue;
+      answer = true;
+      break;
+    }
+    this.reboundCache.set(name, answer);
+    return answer;
+  }
+
   /** True when `name` at `node` is bound by something other than a module-level import. */
   isShadowed(name: string, node: SyntaxNode): boolean {
+    if (!this.mayBeRebound(name)) return false;
     for (let fn = enclosingFunction(node); fn; fn = enclosingFunction(fn)) {
       let names = this.localCache.get(fn.startIndex);
       if (!names) {
@@ -250,6 +502,16 @@ export class PythonSource {
    * with `import requests as r`, `r.get` → `requests.get`. Null when the head is not imported.
    */
   resolve(node: SyntaxNode): string | null {
+    // A plain dotted chain reads from its text; its head has the same scope as the chain.
+    const type = node.type;
+    if (type === 'identifier' || type === 'attribute') {
+      const text = node.text;
+      if (DOTTED_CHAIN.test(text)) {
+        const [head, ...rest] = text.split('.');
+        const b = this.binding(head!, node);
+        return b ? [b.qualified, ...rest].join('.') : null;
+      }
+    }
     const parts: string[] = [];
     let n: SyntaxNode | null = node;
     while (n && n.type === 'attribute') {
@@ -275,6 +537,20 @@ export class PythonSource {
     }
     return out;
   }
+}
+
+const wordPatterns = new Map<string, RegExp>();
+
+/** `\\b(?:w1|w2…)\\b`, compiled once per word set (a fresh RegExp starts slow in V8). */
+function wordPattern(words: ReadonlySet<string>): RegExp {
+  const source = `\\b(?:${[...words].map(escapeRegExp).join('|')})\\b`;
+  let re = wordPatterns.get(source);
+  if (!re) {
+    if (wordPatterns.size > 256) wordPatterns.clear();
+    wordPatterns.set(source, (re = new RegExp(source, 'g')));
+  }
+  re.lastIndex = 0;
+  return re;
 }
 
 export function escapeRegExp(s: string): string {

@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import { ConfigDocument, ConfigParseError } from './config-doc.js';
 import { docsUrlFor } from './docs-url.js';
 import { noqaCodes } from './noqa.js';
-import { CLIMB_STOP, firstSyntaxError, PythonSource, type SyntaxNode } from './python.js';
+import { firstSyntaxError, PythonSource, type SyntaxNode } from './python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
 import { parseRequirements } from './requirements.js';
 import type { ConfigContext, PythonContext, PythonVisitors, Report, Rule } from './rule.js';
@@ -251,38 +251,42 @@ function lintPython(file: SourceFile, rules: readonly Rule[], workspace: Workspa
   // Whole-module visitors.
   for (const { rule, visitors } of running) if (visitors.module) call(rule, visitors.module, source.root);
 
-  // Rules with triggers: find trigger identifiers once, climb to the enclosing statement.
+  // Rules with triggers: find trigger identifiers once, visit their ancestors up to the statement.
   const byWord = new Map<string, number[]>();
   const untriggered: number[] = [];
+  const addWord = (word: string, i: number) => {
+    const list = byWord.get(word);
+    if (!list) byWord.set(word, [i]);
+    else if (!list.includes(i)) list.push(i);
+  };
   running.forEach(({ rule }, i) => {
-    if (!rule.triggers?.length) {
-      untriggered.push(i);
-      return;
-    }
-    const words = new Set(rule.triggers);
-    for (const alias of source.aliasesOf(new Set(), words)) words.add(alias);
-    for (const w of words) {
-      const list = byWord.get(w) ?? [];
-      list.push(i);
-      byWord.set(w, list);
-    }
+    if (!rule.triggers?.length) untriggered.push(i);
+    else for (const w of rule.triggers) addWord(w, i);
   });
   if (byWord.size > 0) {
+    // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
+    const base = new Map([...byWord].map(([w, list]) => [w, [...list]]));
+    for (const b of source.imports()) {
+      for (const segment of b.qualified.split('.')) for (const i of base.get(segment) ?? []) addWord(b.local, i);
+    }
+  }
+  if (byWord.size > 0) {
     const seen = running.map(() => new Set<string>());
-    for (const hit of source.findIdentifiers(new Set(byWord.keys()))) {
-      const ruleIdx = byWord.get(hit.text)!;
-      for (let n: SyntaxNode | null = hit; n && !CLIMB_STOP.has(n.type); n = n.parent) {
-        const type = n.type;
+    // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
+    source.forEachIdentifierPath(new Set(byWord.keys()), (word, levels, nodeAt) => {
+      const ruleIdx = byWord.get(word)!;
+      levels.forEach(({ type, start, end }, level) => {
+        let node: SyntaxNode | null = null;
         for (const i of ruleIdx) {
           const visitor = running[i].visitors[type];
           if (!visitor || type === 'module') continue;
-          const key = `${n.startIndex}:${n.endIndex}:${type}`;
+          const key = `${start}:${end}:${type}`;
           if (seen[i].has(key)) continue;
           seen[i].add(key);
-          call(running[i].rule, visitor, n);
+          call(running[i].rule, visitor, (node ??= nodeAt(level)));
         }
-      }
-    }
+      });
+    });
   }
 
   // Rules without triggers: every node of the types they asked for, in one native traversal.
