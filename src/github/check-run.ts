@@ -59,7 +59,9 @@ export interface CheckRunInput {
 export function checkSummary(input: Pick<CheckRunInput, 'findings' | 'notes' | 'fileCount'>): string {
   const { findings } = input;
   const head =
-    findings.length === 0
+    input.fileCount === 0
+      ? 'No file this app reviews changed (Python files, wrangler configs, pyproject.toml, requirements*.txt, package.json).'
+      : findings.length === 0
       ? `No findings in ${plural(input.fileCount, 'changed file')} reviewed.`
       : `${plural(findings.length, 'finding')} (${checkTitle(findings)}) in ${plural(input.fileCount, 'changed file')} reviewed.`;
   return clip([head, renderNotes(input.notes)].filter(Boolean).join('\n\n'));

@@ -22,7 +22,7 @@ function describeLoadError(err: Error): string {
 
 /**
  * `load` is context.config for CONFIG_FILE_NAME: parsed YAML (merged over what it extends), or null
- * when the repository has none. HTTP failures propagate (the delivery fails and can be redelivered).
+ * when the repository has none.
  */
 export async function loadRepoConfig(load: () => Promise<unknown>, rules?: readonly Rule[]): Promise<LoadedConfig> {
   const defaults = (): RepoConfig => structuredClone(DEFAULT_CONFIG);
@@ -30,8 +30,12 @@ export async function loadRepoConfig(load: () => Promise<unknown>, rules?: reado
   try {
     data = await load();
   } catch (err) {
-    if (httpStatus(err) !== undefined || !(err instanceof Error)) throw err;
-    return { config: defaults(), notes: { config: { source: REPO_CONFIG_PATH, problems: [describeLoadError(err)] } } };
+    const status = httpStatus(err);
+    // A server error is GitHub's problem: fail the delivery so that it can be redelivered. Anything
+    // else (bad YAML, an `_extends` the app may not read) is the config's problem: report it.
+    if (!(err instanceof Error) || (status !== undefined && status >= 500)) throw err;
+    const problem = status === undefined ? describeLoadError(err) : `could not be read (HTTP ${status}): ${describeLoadError(err)}`;
+    return { config: defaults(), notes: { config: { source: REPO_CONFIG_PATH, problems: [problem] } } };
   }
   try {
     return { config: resolveRepoConfig(data ?? null, ruleKeys(rules)), notes: {} };

@@ -60,7 +60,9 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
   // The changed files, and the text of the lintable ones and of the configs their Workers need.
   const changed = await listChangedFiles(gh, target);
   const lintable = changed.filter((f) => f.status !== 'removed' && languageOf(f.filename) && !isSkippedPath(f.filename));
-  const candidates = contextCandidates(lintable.map((f) => f.filename)).filter((p) => !changed.some((f) => f.filename === p));
+  const changedPaths = new Set(changed.map((f) => f.filename));
+  // Unchanged configs only: a changed one is read as a lintable file, a removed one is gone.
+  const candidates = contextCandidates(lintable.map((f) => f.filename)).filter((p) => !changedPaths.has(p));
   const reads = await readFiles(
     gh,
     { owner: target.owner, repo: target.repo, sha: target.headSha },

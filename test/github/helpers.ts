@@ -3,7 +3,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { Ajv, type ValidateFunction } from 'ajv';
-import examples from '@octokit/webhooks-examples';
+import examples, { type WebhookDefinition } from '@octokit/webhooks-examples';
 import type { PullRequestEvent } from '@octokit/webhooks-types';
 import { Probot, ProbotOctokit } from 'probot';
 import { expect } from 'vitest';
@@ -48,7 +48,9 @@ export async function makeProbot(options: { baseUrl?: string; app?: AppOptions }
 type PullRequestAction = PullRequestEvent['action'];
 
 function example(action: PullRequestAction): PullRequestEvent {
-  const definition = examples.find((e) => e.name === 'pull_request')!;
+  // A JSON package: TypeScript sees its declared default export one level down.
+  const definitions = ((examples as unknown as { default?: WebhookDefinition[] }).default ?? examples) as unknown as WebhookDefinition[];
+  const definition = definitions.find((e) => e.name === 'pull_request')!;
   const found = (definition.examples as PullRequestEvent[]).find((e) => e.action === action);
   // GitHub's examples have no "edited"; it is "opened" with the changes GitHub adds.
   return structuredClone(found ?? (definition.examples as PullRequestEvent[]).find((e) => e.action === 'opened')!);
