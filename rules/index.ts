@@ -15,6 +15,14 @@ import { rule as pw018 } from './pw018-stdlib-unavailable.js';
 import { rule as pw019 } from './pw019-handler-too-few-parameters.js';
 import { rule as pw020 } from './pw020-entrypoint-method-on-prefix.js';
 import { rule as pw021 } from './pw021-global-handler-without-on-prefix.js';
+import { rule as pw008 } from './pw008-dedicated-snapshot-flag.js';
+import { rule as pw010 } from './pw010-cpu-limit.js';
+import { rule as pw013 } from './pw013-remote-only-binding.js';
+import { rule as pw015 } from './pw015-package-not-in-pyodide.js';
+import { rule as pw016 } from './pw016-pywrangler-install.js';
+import { rule as pw017 } from './pw017-separate-dev-sessions.js';
+import { rule as pw022 } from './pw022-sdk-not-vendored.js';
+import { rule as pw023 } from './pw023-unknown-python-flag.js';
 
 export const RULES: readonly Rule[] = [
   pw001,
@@ -32,6 +40,14 @@ export const RULES: readonly Rule[] = [
   pw019,
   pw020,
   pw021,
+  pw008,
+  pw010,
+  pw013,
+  pw015,
+  pw016,
+  pw017,
+  pw022,
+  pw023,
 ].sort((a, b) => (a.meta.code < b.meta.code ? -1 : 1));
 
 /** Codes and names → code, for config keys and --select. */
