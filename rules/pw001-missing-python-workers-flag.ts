@@ -3,6 +3,7 @@ import type { ConfigContext, Rule } from '../src/engine/rule.js';
 import type { Worker } from '../src/engine/workspace.js';
 import {
   correctionOf,
+  fixIfPossible,
   flagListAnchor,
   flagLists,
   pythonWorkerConfig,
@@ -78,7 +79,7 @@ function reportMissingPythonWorkers(ctx: ConfigContext, doc: ConfigDocument, lis
   ctx.report({
     ...(anchor ? ConfigDocument.keyOrValue(anchor) : flagListAnchor(doc, list, list.users[0])),
     message: `\`main\` is a Python file but ${where} \`compatibility_flags\` lack \`${FLAG}\`: the Worker will not start`,
-    fix: { applicability: 'safe', description: `Add \`${FLAG}\` to \`compatibility_flags\``, edits: doc.appendToArray(list.path, FLAG) },
+    fix: fixIfPossible('safe', `Add \`${FLAG}\` to \`compatibility_flags\``, () => doc.appendToArray(list.path, FLAG)),
   });
 }
 
@@ -127,7 +128,7 @@ function checkWorkflows(ctx: ConfigContext, worker: Worker, doc: ConfigDocument,
   ctx.report({
     ...range,
     message: `${names} ${needing.length > 1 ? 'are Python Workflows' : 'is a Python Workflow'}, but compatibility_date ${needing[0].date} is before ${WORKFLOWS_SINCE} and \`compatibility_flags\` lack \`${WORKFLOWS_FLAG}\`: the Workflow will not run`,
-    fix: { applicability: 'safe', description: `Add \`${WORKFLOWS_FLAG}\` to \`compatibility_flags\``, edits: doc.appendToArray(list.path, WORKFLOWS_FLAG) },
+    fix: fixIfPossible('safe', `Add \`${WORKFLOWS_FLAG}\` to \`compatibility_flags\``, () => doc.appendToArray(list.path, WORKFLOWS_FLAG)),
   });
 }
 

@@ -1,6 +1,6 @@
 import { ConfigDocument } from '../src/engine/config-doc.js';
 import type { Rule } from '../src/engine/rule.js';
-import { correctionOf, flagListAnchor, flagLists, pythonWorkerConfig, sectionDate, sectionProfile } from './lib/config-helpers.js';
+import { correctionOf, fixIfPossible, flagListAnchor, flagLists, pythonWorkerConfig, sectionDate, sectionProfile } from './lib/config-helpers.js';
 
 const FLAG = 'python_dedicated_snapshot';
 const OFF = 'disable_python_dedicated_snapshot';
@@ -68,7 +68,7 @@ export const rule: Rule = {
         ctx.report({
           ...flagListAnchor(doc, list, section),
           message: `No dedicated memory snapshot: ${why} and \`compatibility_flags\` lack \`${FLAG}\`, so cold starts re-import the Worker's modules`,
-          fix: { applicability: 'safe', description: `Add \`${FLAG}\` to \`compatibility_flags\``, edits: doc.appendToArray(list.path, FLAG) },
+          fix: fixIfPossible('safe', `Add \`${FLAG}\` to \`compatibility_flags\``, () => doc.appendToArray(list.path, FLAG)),
         });
         continue;
       }

@@ -8,7 +8,7 @@ import { deriveProfile, KNOWN_PYTHON_FLAGS, SDK_DISTRIBUTIONS } from '../../src/
 import { PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 import { normalizeDistName, parseRequirementString } from '../../src/engine/requirements.js';
 import type { ConfigContext } from '../../src/engine/rule.js';
-import type { RuntimeProfile } from '../../src/engine/types.js';
+import type { Applicability, OffsetEdit, OffsetFix, RuntimeProfile } from '../../src/engine/types.js';
 import { pyprojectDependencies, type Worker, type Workspace } from '../../src/engine/workspace.js';
 
 export type Range = { start: number; end: number };
@@ -136,6 +136,18 @@ export function scriptNames(doc: ConfigDocument): Set<string> {
 
 function asArray(v: unknown): any[] {
   return Array.isArray(v) ? v : [];
+}
+
+/**
+ * A fix whose edits the document can make; none when it cannot (a `compatibility_flags` that is a
+ * string rather than a list, say), so that the finding still stands without a fix.
+ */
+export function fixIfPossible(applicability: Applicability, description: string, edits: () => OffsetEdit[]): OffsetFix | undefined {
+  try {
+    return { applicability, description, edits: edits() };
+  } catch {
+    return undefined;
+  }
 }
 
 // ---- flag names ----

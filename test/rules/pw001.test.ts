@@ -192,6 +192,13 @@ ruleTester(rule, {
         '{\n  "main": "src/entry.py",\n  "compatibility_date": "2025-08-01",\n  "compatibility_flags": ["python_workers", "python_workflows"],\n  "workflows": [{ "name": "digest", "binding": "DIGEST", "class_name": "DigestWorkflow" }]\n}\n',
     },
     {
+      name: 'compatibility_flags written as a string: reported, no fix to offer',
+      files: toml('main = "src/entry.py"\ncompatibility_date = "2025-11-01"\ncompatibility_flags = "python_workers"\n'),
+      target: 'wrangler.toml',
+      errors: [{ line: 3, column: 1, message: /lack `python_workers`/ }],
+      output: null,
+    },
+    {
       name: 'both flags missing: both fixes land, one after the other',
       files: toml('main = "src/entry.py"\ncompatibility_date = "2025-09-01"\n\n[[workflows]]\nname = "digest"\nbinding = "DIGEST"\nclass_name = "DigestWorkflow"\n', WORKFLOW),
       target: 'wrangler.toml',
