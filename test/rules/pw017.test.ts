@@ -78,6 +78,19 @@ ruleTester(rule, {
       output: pkg({ dev: 'wrangler dev -c js/wrangler.jsonc -c py/wrangler.jsonc' }, '^4.90.0'),
     },
     {
+      name: 'wrangler.toml and wrangler.json Workers started by folder',
+      files: {
+        'package.json': pkg({ 'dev:front': 'cd front && wrangler dev', 'dev:render': 'cd render && wrangler dev' }),
+        'front/wrangler.json': '{\n  "name": "front",\n  "main": "src/index.js",\n  "services": [{ "binding": "R", "service": "render" }]\n}\n',
+        'front/src/index.js': 'export default {}\n',
+        'render/wrangler.toml': 'name = "render"\nmain = "src/entry.py"\ncompatibility_flags = ["python_workers"]\n',
+        'render/src/entry.py': 'from workers import WorkerEntrypoint\n',
+      },
+      target: 'package.json',
+      errors: [{ line: 5, column: 18, message: /front\/wrangler\.json calls render\/wrangler\.toml \(a Python Worker\).*`wrangler dev -c front\/wrangler\.json -c render\/wrangler\.toml`/ }],
+      output: null,
+    },
+    {
       name: 'package.json in a subfolder; Python calls JavaScript through a Durable Object',
       files: {
         'app/package.json': pkg({ start: 'cd py; pywrangler dev & cd js && wrangler dev' }),
