@@ -4,7 +4,7 @@ import nock from 'nock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { parseFingerprints, parseSuggestionBlock } from '../../src/review/index.js';
-import type { FakeGitHub } from '../helpers/fake-github.js';
+import { FakeGitHub } from '../helpers/fake-github.js';
 import { API, bodyOf, checkPosts, Expect, graphqlCalls, placements, reviewPosts } from './nock-github.js';
 import { HEAD_1, HEAD_2, head1Files, head2Files, moveHead, pullRequestFake } from './fixtures.js';
 import { deliver, expectValidBody, makeProbot, pullRequestPayload } from './helpers.js';
@@ -112,6 +112,33 @@ describe('opened', () => {
     ]));
     expect(paths).not.toContain('README.md');
     expect(graphqlCalls(fake, 'PyworkersFiles')).toHaveLength(1);
+  });
+});
+
+describe('many findings', () => {
+  it('caps inline comments at max_comments and sends annotations 50 at a time', async () => {
+    const base = new Map([['app/wrangler.toml', 'name = "bulk"\nmain = "src/entry.py"\ncompatibility_date = "2025-03-10"\ncompatibility_flags = ["python_workers"]\n']]);
+    const head = new Map(base);
+    for (let i = 0; i < 60; i++) head.set(`app/src/m${String(i).padStart(2, '0')}.py`, `from pyodide.ffi import to_py\n`);
+    fake.commits.set('e'.repeat(40), base);
+    fake.setHead(HEAD_1, head, FakeGitHub.diffFiles(base, head));
+    expectCalls.token().config(false).files().graphql('PyworkersFiles', 2).graphql('PyworkersReviewState').review().checkRun().checkRunUpdate();
+    await deliver(probot, pullRequestPayload(fake, 'opened'));
+
+    const [review] = reviewPosts(fake);
+    expectValidBody('pulls-create-review', review!.body);
+    expect(review!.body.comments).toHaveLength(30);
+    expect(review!.body.body).toContain('30 inline comments, 30 not shown inline');
+    expect(review!.body.body).toContain('over the limit of 30 inline comments');
+
+    const [create] = checkPosts(fake);
+    expectValidBody('checks-create', create!.body);
+    expect(create!.body.output.annotations).toHaveLength(50);
+    const [update] = fake.requests.filter((r) => r.method === 'PATCH');
+    expectValidBody('checks-update', update!.body);
+    expect(update!.body.output.annotations).toHaveLength(10);
+    expect(update!.body.output.title).toBe(create!.body.output.title);
+    expect(fake.checkRuns[0]!.annotations).toHaveLength(60);
   });
 });
 
