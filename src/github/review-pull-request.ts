@@ -11,7 +11,7 @@ import {
   type ReviewNotes,
 } from '../pipeline/review-pipeline.js';
 import { contextCandidates } from '../pipeline/context-files.js';
-import { DEFAULT_TOOL_NAME, type BodyFinding, type ReviewComment, type ReviewFile } from '../review/index.js';
+import { DEFAULT_TOOL_NAME, splitFingerprint, type BodyFinding, type ReviewComment, type ReviewFile } from '../review/index.js';
 import { publishCheckRun } from './check-run.js';
 import { listChangedFiles, MAX_LISTED_FILES, readFiles } from './fetch.js';
 import { misplacedComments, postReview } from './post-review.js';
@@ -108,12 +108,12 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
   const commented = new Set(state.threads.flatMap((t) => t.fingerprints));
   const listedBefore = new Set(state.reviews.flatMap((r) => [...r.listed]));
 
-  // Threads whose finding is gone are resolved, unless a person took part in them.
-  const gone = state.threads.filter((t) => !t.isResolved && !t.repliedByPerson && t.fingerprints.every((fp) => !current.has(fp)));
-  await resolveThreads(
-    gh,
-    gone.map((t) => t.id),
-  );
+  // Threads whose finding is gone are resolved, unless a person took part in them. A file this run
+  // could not lint (unreadable, too large, excluded) proves nothing gone.
+  const unlinted = new Set((notes.skipped ?? []).map((s) => s.path));
+  const isGone = (fp: string) => !current.has(fp) && !unlinted.has(splitFingerprint(fp)?.path ?? '');
+  const gone = state.threads.filter((t) => !t.isResolved && !t.repliedByPerson && t.fingerprints.every(isGone));
+  await resolveThreads(gh, gone.map((t) => t.id));
 
   const outcome: Extract<ReviewOutcome, { action: 'reviewed' }> = {
     action: 'reviewed',

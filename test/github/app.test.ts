@@ -180,6 +180,17 @@ describe('later pushes', () => {
     expect(fake.threads.every((t) => !t.isResolved)).toBe(true);
   });
 
+  it('leaves the threads of a file it did not lint this time alone', async () => {
+    await reviewPush1();
+    fake.defaultBranch.set('.github/pyworkers-review.yml', 'paths:\n  exclude: ["workers/links/src/entry.py"]\n');
+    moveHead(fake, HEAD_2, head2Files());
+    expectCalls.read({ config: true }).checkRun();
+    await deliver(probot, pullRequestPayload(fake, 'synchronize'));
+    expect(graphqlCalls(fake, 'PyworkersResolveThreads')).toEqual([]);
+    expect(reviewPosts(fake)).toHaveLength(1);
+    expect(checkPosts(fake)[1]!.body.output.summary).toContain('`workers/links/src/entry.py`: excluded by paths in the repository config');
+  });
+
   it('posts nothing for a push that changes no finding', async () => {
     await reviewPush1();
     const same = new Map(head1Files);
