@@ -1,14 +1,14 @@
 // The runtime profile of a Worker, as ../shared/spec/runtime-facts.md describes it.
 import type { RuntimeProfile } from './types.js';
 
-/** Flags a compatibility date turns on (workerd compatibility-date.capnp). */
+/** Flags a compatibility date turns on, with the flag names that switch them off (workerd compatibility-date.capnp). */
 export const DATE_IMPLIED_FLAGS: readonly { flag: string; since: string; off: string[]; note: string }[] = [
   { flag: 'allow_eval_during_startup', since: '2025-06-01', off: ['disallow_eval_during_startup'], note: 'js.eval allowed at module level' },
   { flag: 'python_no_global_handlers', since: '2025-08-14', off: ['disable_python_no_global_handlers'], note: 'module-level handlers ignored' },
-  { flag: 'python_workflows', since: '2025-09-20', off: ['disable_python_workflows', 'no_python_workflows'], note: 'Python Workflows' },
-  { flag: 'python_workers_20250116', since: '2025-09-29', off: ['no_python_workers_20250116', 'disable_python_workers_20250116'], note: 'Python 3.13, Pyodide 0.28' },
-  { flag: 'python_dedicated_snapshot', since: '2025-10-16', off: ['disable_python_dedicated_snapshot', 'no_python_dedicated_snapshot'], note: 'dedicated memory snapshot' },
-  { flag: 'python_check_rng_state', since: '2025-12-16', off: ['disable_python_check_rng_state', 'no_python_check_rng_state'], note: 'RNG state checked after the snapshot' },
+  { flag: 'python_workflows', since: '2025-09-20', off: ['disable_python_workflows'], note: 'Python Workflows' },
+  { flag: 'python_workers_20250116', since: '2025-09-29', off: ['no_python_workers_20250116'], note: 'Python 3.13, Pyodide 0.28' },
+  { flag: 'python_dedicated_snapshot', since: '2025-10-16', off: ['disable_python_dedicated_snapshot'], note: 'dedicated memory snapshot' },
+  { flag: 'python_check_rng_state', since: '2025-12-16', off: ['disable_python_check_rng_state'], note: 'RNG state checked after the snapshot' },
   { flag: 'enable_python_external_sdk', since: '2026-04-21', off: ['disable_python_external_sdk'], note: 'workers SDK no longer built in' },
 ];
 
