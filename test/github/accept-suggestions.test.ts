@@ -1,23 +1,16 @@
 // Accepting every suggestion of a posted review in one batch (as GitHub's "Commit suggestions" does)
 // must leave files that parse and where the commented findings are gone.
-import nock from 'nock';
-import { afterAll, afterEach, beforeAll, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
 import { analyze, ConfigDocument, languageOf, parsePython, type SourceFile } from '../../src/engine/index.js';
 import { configFormat } from '../../src/engine/workspace.js';
 import { firstSyntaxError } from '../../src/engine/python.js';
 import { applySuggestions, fingerprintFindings, parseFingerprints, suggestionFromComment, type LineReplacement } from '../../src/review/index.js';
-import { Expect, reviewPosts } from './nock-github.js';
+import { Expect, reviewPosts, useNock } from './nock-github.js';
 import { head1Files, pullRequestFake } from './fixtures.js';
 import { deliver, makeProbot, pullRequestPayload } from './helpers.js';
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 function expectParses(path: string, text: string): void {
   if (languageOf(path) === 'python') {

@@ -1,11 +1,11 @@
 // The app end to end against nock: real webhook payload shapes, real network off, every request
 // the app makes declared (none left pending), every body it posts checked against GitHub's schema.
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type { Probot } from 'probot';
 import { parseFingerprints, parseSuggestionBlock } from '../../src/review/index.js';
 import { FakeGitHub } from '../helpers/fake-github.js';
-import { API, bodyOf, checkPosts, Expect, graphqlCalls, placements, reviewPosts } from './nock-github.js';
+import { API, bodyOf, checkPosts, Expect, graphqlCalls, placements, reviewPosts, useNock } from './nock-github.js';
 import { HEAD_1, HEAD_2, head1Files, head2Files, moveHead, pullRequestFake } from './fixtures.js';
 import { deliver, expectValidBody, makeProbot, pullRequestPayload } from './helpers.js';
 
@@ -13,8 +13,7 @@ let probot: Probot;
 let fake: FakeGitHub;
 let expectCalls: Expect;
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
+useNock();
 
 beforeEach(async () => {
   fake = pullRequestFake();
@@ -22,11 +21,6 @@ beforeEach(async () => {
   probot = await makeProbot();
 });
 
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
 
 /** Push 1 reviewed as on `opened`. */
 async function reviewPush1(): Promise<void> {

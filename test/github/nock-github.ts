@@ -1,6 +1,7 @@
 // nock interceptors answered by the fake GitHub: each request the app is expected to make is
 // declared (so nock.pendingMocks() shows what it did not do), and the fake keeps GitHub's state.
 import nock from 'nock';
+import { afterAll, afterEach, beforeAll, expect } from 'vitest';
 import type { FakeGitHub, RequestRecord } from '../helpers/fake-github.js';
 
 export const API = 'https://api.github.com';
@@ -97,4 +98,15 @@ export function graphqlCalls(fake: FakeGitHub, operation: string): RequestRecord
 /** Which lines each posted comment covers: "path:line" or "path:start-line". */
 export function placements(body: any): string[] {
   return (body.comments ?? []).map((c: any) => `${c.path}:${c.start_line !== undefined ? `${c.start_line}-` : ''}${c.line}`);
+}
+
+/** Real network off for the file; after each test, no declared request may be left unmade. */
+export function useNock(): void {
+  beforeAll(() => nock.disableNetConnect());
+  afterAll(() => nock.enableNetConnect());
+  afterEach(() => {
+    const pending = nock.pendingMocks();
+    nock.cleanAll();
+    expect(pending).toEqual([]);
+  });
 }

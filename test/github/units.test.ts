@@ -1,6 +1,6 @@
 // The app's plain functions one by one: event routing, reading files, markers, check-run verdicts.
 import nock from 'nock';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { conclusionOf, checkTitle } from '../../src/github/check-run.js';
 import { triggerOf, type PullRequestPayload } from '../../src/github/events.js';
 import { listChangedFiles, MAX_LISTED_FILES, readFiles } from '../../src/github/fetch.js';
@@ -17,7 +17,7 @@ import {
 import { DEFAULT_CONFIG, type Finding } from '../../src/engine/index.js';
 import type { ReviewComment } from '../../src/review/index.js';
 import { FakeGitHub, unifiedPatch } from '../helpers/fake-github.js';
-import { bodyOf, Expect } from './nock-github.js';
+import { bodyOf, Expect, useNock } from './nock-github.js';
 import { pullRequestPayload, testOctokit } from './helpers.js';
 
 const API = 'https://api.github.com';
@@ -30,13 +30,7 @@ function octokit() {
   return new testOctokit({ auth: { token: 'test-token' } } as any);
 }
 
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => nock.enableNetConnect());
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending).toEqual([]);
-});
+useNock();
 
 describe('triggerOf', () => {
   const fake = new FakeGitHub();
