@@ -8,6 +8,8 @@ import { RULES } from '../rules/index.js';
 import { generateBigFile, generateConfigs, generateCorpus } from './corpus.js';
 import { benchConfigs, benchEngine, benchPerRule, type ConfigBench, type EngineRun, type RuleCost } from './engine.js';
 import { hasGc, round } from './measure.js';
+import { benchPipeline } from './pipeline.js';
+import { benchServer } from './server.js';
 import { markdownTable, textTable, type Cell } from './table.js';
 
 const args = process.argv.slice(2);
@@ -135,6 +137,48 @@ async function main(): Promise<void> {
       `Config files: ${configs.configs.toLocaleString('en-US')} small configs in one analyze call (target ≥ 10,000/s)`,
       ['kind', 'configs', 'configs/s'],
       [...configs.byKind.map((k): Cell[] => [k.kind, k.configs, k.configsPerSecond]), ['all together', configs.configs, configs.configsPerSecond]],
+      md,
+    );
+  }
+
+  if (wanted('pipeline')) {
+    const sizes = quick ? [1, 10, 100] : [1, 10, 100, 1000];
+    const latencyMs = 50;
+    log(`pipeline: pull requests of ${sizes.join(', ')} files, one child process each`);
+    const runs = benchPipeline(sizes, latencyMs);
+    results.pipeline = runs;
+    printSection(
+      `Review pipeline: the app (Probot, all rules) against an in-process fake GitHub with ${latencyMs} ms per request; one fresh process per size`,
+      ['files', 'Python MB', 'requests', 'bound N+5+⌈N/100⌉', 'wall ms (no latency)', 'CPU s', 'CPU ms/file', 'peak RSS MB', 'comments', 'annotations', 'throttle floor s'],
+      runs.map((r) => [
+        r.files,
+        r.pythonMb,
+        r.requests,
+        `${r.bound}${r.withinBound ? '' : ' ✗'}`,
+        r.wallMsWithoutLatency,
+        r.cpuSeconds,
+        r.cpuMsPerFile,
+        r.peakRssMb,
+        r.inlineComments,
+        r.annotations,
+        r.throttleFloorSeconds,
+      ]),
+      md,
+    );
+  }
+  if (wanted('server')) {
+    log('server: probot run, startup and webhook-to-review');
+    const server = await benchServer(PROJECT_ROOT, { starts: quick ? 1 : 3, deliveries: quick ? 3 : 6, files: 10 });
+    results.server = server;
+    printSection(
+      'Server: `probot run ./dist/src/github/index.js` against the fake GitHub on 127.0.0.1 (as GitHub Enterprise)',
+      ['measure', 'ms', 'runs'],
+      [
+        ['process start → accepting webhooks (median)', server.startupMs, server.startupRuns.join(', ')],
+        [`webhook → review posted, ${server.files}-file pull request, first delivery`, server.firstWebhookToReviewMs, '1'],
+        [`webhook → review posted, ${server.files}-file pull request (median, later pushes)`, server.webhookToReviewMs, server.webhookRuns.slice(1).join(', ')],
+        [`webhook → first write request (the rest is ${server.writesPerReview} writes spaced ≥ 1 s by Octokit's throttling)`, server.webhookToFirstWriteMs, ''],
+      ],
       md,
     );
   }
