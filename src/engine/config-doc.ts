@@ -39,9 +39,20 @@ export class ConfigDocument {
     readonly root: ConfigNode,
   ) {}
 
-  /** Parse JSONC (comments and trailing commas allowed) or TOML; throws ConfigParseError. */
+  /**
+   * Parse JSONC (comments and trailing commas allowed) or TOML. Throws ConfigParseError, and only
+   * that: nesting deeper than MAX_CONFIG_DEPTH (which would overflow the recursive parsers) and any
+   * other failure of the parsers are parse errors too.
+   */
   static parse(text: string, format: ConfigFormat): ConfigDocument {
-    return new ConfigDocument(format, text, format === 'toml' ? buildToml(text) : buildJsonc(text));
+    const deep = format === 'toml' ? tomlTooDeep(text) : jsoncTooDeep(text);
+    if (deep >= 0) throw new ConfigParseError(`nested deeper than ${MAX_CONFIG_DEPTH} levels`, deep);
+    try {
+      return new ConfigDocument(format, text, format === 'toml' ? buildToml(text) : buildJsonc(text));
+    } catch (err) {
+      if (err instanceof ConfigParseError) throw err;
+      throw new ConfigParseError(`cannot be read: ${err instanceof Error ? err.message : String(err)}`, 0);
+    }
   }
 
   get data(): unknown {
@@ -336,6 +347,51 @@ export function tomlLiteral(value: unknown): string {
       .join(', ')} }`;
   }
   throw new Error(`no TOML literal for ${String(value)}`);
+}
+
+// ---- nesting ----
+
+/** Far deeper than any real config, far shallower than what overflows the JS stack. */
+export const MAX_CONFIG_DEPTH = 256;
+
+/** Offset of the first `[` or `{` nested deeper than MAX_CONFIG_DEPTH, or -1. One scanner pass. */
+function jsoncTooDeep(text: string): number {
+  const scanner = jsonc.createScanner(text, true);
+  let depth = 0;
+  for (let t = scanner.scan(); t !== jsonc.SyntaxKind.EOF; t = scanner.scan()) {
+    if (t === jsonc.SyntaxKind.OpenBraceToken || t === jsonc.SyntaxKind.OpenBracketToken) {
+      if (++depth > MAX_CONFIG_DEPTH) return scanner.getTokenOffset();
+    } else if ((t === jsonc.SyntaxKind.CloseBraceToken || t === jsonc.SyntaxKind.CloseBracketToken) && depth > 0) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/** The same for TOML: brackets and braces outside strings and comments. */
+function tomlTooDeep(text: string): number {
+  let depth = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '#') {
+      while (i + 1 < text.length && text[i + 1] !== '\n' && text[i + 1] !== '\r') i++;
+    } else if (c === '"' || c === "'") {
+      const multi = text.startsWith(c.repeat(3), i);
+      const close = multi ? c.repeat(3) : c;
+      i += multi ? 3 : 1;
+      for (; i < text.length; i++) {
+        if (c === '"' && text[i] === '\\') i++;
+        else if (text.startsWith(close, i)) break;
+        else if (!multi && (text[i] === '\n' || text[i] === '\r')) break;
+      }
+      if (multi) i += 2;
+    } else if (c === '[' || c === '{') {
+      if (++depth > MAX_CONFIG_DEPTH) return i;
+    } else if ((c === ']' || c === '}') && depth > 0) {
+      depth--;
+    }
+  }
+  return -1;
 }
 
 // ---- JSONC ----

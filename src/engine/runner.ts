@@ -8,7 +8,7 @@ import { firstSyntaxError, PythonSource, type SyntaxNode } from './python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
 import { parseRequirements } from './requirements.js';
 import type { ConfigContext, PythonContext, PythonVisitors, Report, Rule } from './rule.js';
-import { LineIndex } from './text.js';
+import { codePointRange, LineIndex } from './text.js';
 import type { Applicability, Finding, Language, OffsetEdit, RuntimeProfile, Severity } from './types.js';
 import { configFormat, isSkippedPath, languageOf, Workspace, type SourceFile } from './workspace.js';
 
@@ -63,7 +63,8 @@ export function analyze(input: AnalyzeInput): AnalyzeResult {
       result.skipped.push({ path: file.path, reason: 'excluded by paths in the repository config' });
       continue;
     }
-    if (file.text.length > config.limits.max_file_bytes) {
+    // Cheap test first: a text is never fewer UTF-8 bytes than UTF-16 units.
+    if (file.text.length > config.limits.max_file_bytes || Buffer.byteLength(file.text, 'utf8') > config.limits.max_file_bytes) {
       result.skipped.push({ path: file.path, reason: `larger than limits.max_file_bytes (${config.limits.max_file_bytes})` });
       continue;
     }
@@ -203,8 +204,10 @@ class FindingSink {
   }
 }
 
-function parseErrorFinding(sink: FindingSink, start: number, end: number, message: string): void {
-  sink.add({ ...PARSE_ERROR, severity: 'error', fixable: undefined }, { start, end, message });
+function parseErrorFinding(sink: FindingSink, text: string, start: number, end: number, message: string): void {
+  // At least one character, and never half of a surrogate pair.
+  const range = codePointRange(text, start, Math.max(end, start + 1));
+  sink.add({ ...PARSE_ERROR, severity: 'error', fixable: undefined }, { ...range, message });
 }
 
 function lintPython(file: SourceFile, rules: readonly Rule[], workspace: Workspace, sink: FindingSink, result: AnalyzeResult): void {
@@ -215,8 +218,7 @@ function lintPython(file: SourceFile, rules: readonly Rule[], workspace: Workspa
   const syntax = firstSyntaxError(source.root);
   if (syntax) {
     sink.hasSyntaxError = true;
-    const end = Math.max(syntax.node.endIndex, syntax.node.startIndex + 1);
-    parseErrorFinding(sink, syntax.node.startIndex, Math.min(end, file.text.length), `Python syntax error: ${syntax.message}`);
+    parseErrorFinding(sink, file.text, syntax.node.startIndex, syntax.node.endIndex, `Python syntax error: ${syntax.message}`);
   }
   const worker = workspace.workerOf(file.path);
   const running: { rule: Rule; visitors: PythonVisitors }[] = [];
@@ -324,9 +326,9 @@ function lintConfig(
     try {
       doc = ConfigDocument.parse(file.text, language === 'wrangler' || language === 'pyproject' ? configFormat(file.path) : 'jsonc');
     } catch (err) {
-      if (!(err instanceof ConfigParseError)) throw err;
-      const end = Math.min(err.offset + 1, file.text.length);
-      parseErrorFinding(sink, Math.min(err.offset, file.text.length), end, `${file.path} does not parse: ${err.message}`);
+      // ConfigDocument.parse throws only ConfigParseError; anything else is a parse failure too.
+      const e = err instanceof ConfigParseError ? err : new ConfigParseError(`cannot be read: ${String(err)}`, 0);
+      parseErrorFinding(sink, file.text, e.offset, e.offset + 1, `${file.path} does not parse: ${e.message}`);
       return;
     }
   }

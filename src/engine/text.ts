@@ -31,7 +31,8 @@ export class LineIndex {
       if (this.starts[mid] <= o) lo = mid;
       else hi = mid - 1;
     }
-    return { line: lo + 1, column: o - this.starts[lo] + 1 };
+    // An offset inside a line break (between \r and \n) is the end of its line.
+    return { line: lo + 1, column: Math.min(o, this.lineEnd(lo + 1)) - this.starts[lo] + 1 };
   }
 
   /** Offset of a 1-based line and column (clamped to the line's end). */
@@ -104,4 +105,20 @@ export function indentationAt(text: string, offset: number): string {
   let end = start;
   while (end < text.length && (text[end] === ' ' || text[end] === '\t')) end++;
   return text.slice(start, end);
+}
+
+function splitsPair(text: string, offset: number): boolean {
+  if (offset <= 0 || offset >= text.length) return false;
+  const low = text.charCodeAt(offset);
+  const high = text.charCodeAt(offset - 1);
+  return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff;
+}
+
+/** [start, end) clamped into the text and widened so that neither end falls inside a surrogate pair. */
+export function codePointRange(text: string, start: number, end: number): { start: number; end: number } {
+  let s = Math.max(0, Math.min(start, text.length));
+  let e = Math.max(s, Math.min(end, text.length));
+  if (splitsPair(text, s)) s--;
+  if (splitsPair(text, e)) e++;
+  return { start: s, end: e };
 }

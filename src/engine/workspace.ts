@@ -109,8 +109,8 @@ export class Workspace {
       try {
         config = ConfigDocument.parse(text, configFormat(configPath));
       } catch (err) {
-        if (!(err instanceof ConfigParseError)) throw err;
-        configError = err;
+        // ConfigDocument.parse throws only ConfigParseError; anything else still leaves the runtime unknown.
+        configError = err instanceof ConfigParseError ? err : new ConfigParseError(`cannot be read: ${String(err)}`, 0);
       }
       const data = (config?.data ?? {}) as Record<string, unknown>;
       const main = typeof data.main === 'string' ? data.main : null;
@@ -177,7 +177,7 @@ export class Workspace {
   pythonProfile(path: string, text: string): RuntimeProfile | null {
     const w = this.workerOf(path);
     if (w && w.python) return w.profile;
-    if (!/^\s*(?:from|import)\s+(?:workers|js|pyodide)\b/m.test(text)) return null;
+    if (!/^[ \t\f]*(?:from|import)[ \t\f]+(?:workers|js|pyodide)\b/m.test(text)) return null;
     if (this.overrides.compatibility_date) {
       const p = deriveProfile(this.applyOverrides({ compatibilityDate: null, flags: [], pyprojectDependencies: null }), {
         workerRoot: '',

@@ -20,11 +20,15 @@ function toPosix(p: string): string {
   return p.split(sep).join('/');
 }
 
-function readText(abs: string): string {
-  const buf = readFileSync(abs);
-  // Decode leniently: invalid UTF-8 becomes U+FFFD rather than an unreadable file; drop a BOM.
-  const text = new TextDecoder('utf-8', { fatal: false }).decode(buf);
+/** File bytes as text: invalid UTF-8 becomes U+FFFD rather than an unreadable file; a BOM is dropped. */
+export function decodeText(buf: Uint8Array): string {
+  // ignoreBOM keeps a leading BOM in the output, so that it is dropped here, once, whatever the decoder does.
+  const text = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(buf);
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+}
+
+function readText(abs: string): string {
+  return decodeText(readFileSync(abs));
 }
 
 /** Lintable files under `paths` (files or folders), relative to `root` (default: cwd). */
