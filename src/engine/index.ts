@@ -1,6 +1,6 @@
 // The engine's public surface: everything the CLI, the review builder and the app use.
 export * from './types.js';
-export { analyze, PARSE_ERROR, type AnalyzeInput, type AnalyzeResult, type SkippedFile } from './runner.js';
+export { analyze, analyzeAsync, PARSE_ERROR, type AnalyzeInput, type AnalyzeResult, type SkippedFile } from './runner.js';
 export type { Rule, Report, PythonContext, ConfigContext, PythonVisitors } from './rule.js';
 export { Workspace, languageOf, isSkippedPath, WRANGLER_NAMES, type SourceFile, type Worker, type RuntimeOverrides } from './workspace.js';
 export { deriveProfile, describeProfile, unknownProfile, DATE_IMPLIED_FLAGS, KNOWN_PYTHON_FLAGS } from './profile.js';
