@@ -105,7 +105,8 @@ function wranglerNewerThanKnownBroken(doc: ConfigDocument): string | null {
   for (const field of ['devDependencies', 'dependencies']) {
     const range = doc.get([field, 'wrangler'])?.value;
     if (typeof range !== 'string') continue;
-    const m = /^\s*(?:[\^~]|>=?|=)?\s*v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(range);
+    // Leading blanks trimmed first: two \s* around an optional operator backtrack quadratically.
+    const m = /^(?:[\^~]|>=?|=)?\s*v?(\d+)\.(\d+)(?:\.(\d+))?/.exec(range.trimStart());
     if (!m) return null;
     const version = [Number(m[1]), Number(m[2]), Number(m[3] ?? 0)];
     const newer = version.findIndex((n, i) => n !== LAST_BROKEN_WRANGLER[i]);

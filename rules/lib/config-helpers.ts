@@ -248,6 +248,8 @@ export function isLocalModule(workspace: Workspace, worker: Worker, module: stri
   return workspace.text(`${base}/${rel}.py`) !== undefined || workspace.text(`${base}/${rel}/__init__.py`) !== undefined;
 }
 
+const MAX_MODULE_DEPTH = 64;
+
 function localModuleCandidates(base: string, fromPath: string, stmt: SyntaxNode, qualified: string): string[] {
   const relative = /^from\s+(\.+)([\w.]*)/.exec(stmt.text);
   let dir = base;
@@ -259,6 +261,9 @@ function localModuleCandidates(base: string, fromPath: string, stmt: SyntaxNode,
     dotted = qualified.replace(/^\.+/, '');
   }
   const parts = dotted.split('.').filter(Boolean);
+  // No Worker keeps modules this many folders deep; the candidates of a longer dotted name would
+  // take memory quadratic in its length (10,000 segments: gigabytes).
+  if (parts.length > MAX_MODULE_DEPTH) return [];
   const out: string[] = [];
   // `from a.b import c` may name the module a.b or the submodule a.b.c.
   for (let n = parts.length; n >= 1; n--) {

@@ -44,7 +44,9 @@ export class ConfigDocument {
    * that: nesting deeper than MAX_CONFIG_DEPTH (which would overflow the recursive parsers) and any
    * other failure of the parsers are parse errors too.
    */
-  static parse(text: string, format: ConfigFormat): ConfigDocument {
+  static parse(written: string, format: ConfigFormat): ConfigDocument {
+    // A leading BOM reads as a space (as the CLI drops it on reading): same length, same offsets.
+    const text = written.charCodeAt(0) === 0xfeff ? ` ${written.slice(1)}` : written;
     const deep = format === 'toml' ? tomlTooDeep(text) : jsoncTooDeep(text);
     if (deep >= 0) throw new ConfigParseError(`nested deeper than ${MAX_CONFIG_DEPTH} levels`, deep);
     try {
@@ -287,7 +289,9 @@ export class ConfigDocument {
   }
 }
 
-const TOML_KEY_SEGMENT = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)/g;
+// Sticky: segments follow one another from the start of the key, so a failed match ends the scan
+// instead of restarting at every later offset (which is quadratic on a long bare key).
+const TOML_KEY_SEGMENT = /\s*("(?:[^"\\]|\\.)*"|'[^']*'|[A-Za-z0-9_-]+)\s*(?:\.|$)/gy;
 
 /** The last key/value written with a dotted key inside an implicit TOML table, or undefined. */
 function lastDottedLeaf(node: ConfigNode): ConfigNode | undefined {

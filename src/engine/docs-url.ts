@@ -14,6 +14,10 @@ function repositoryDocsBase(): string {
 }
 
 export function docsUrlFor(code: string, base?: string): string {
-  const root = (base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase()).replace(/\/+$/, '');
+  let root = base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase();
+  // Trailing slashes, without /\/+$/ (quadratic on a long run of slashes not at the end).
+  let end = root.length;
+  while (end > 0 && root[end - 1] === '/') end--;
+  root = root.slice(0, end);
   return `${root}/${code}.md`;
 }

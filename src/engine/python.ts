@@ -18,7 +18,12 @@ function parser(): Parser {
 
 /** Parse Python text. tree-sitter reports offsets in UTF-16 code units for JS strings. */
 export function parsePython(text: string): Tree {
-  return parser().parse(text, undefined, { bufferSize: text.length + 1 });
+  // Python ends a line at a lone \r too; tree-sitter-python does not. Same length, same offsets.
+  const lone = text.includes('\r') && /\r(?!\n)/.test(text);
+  const tree = parser().parse(lone ? text.replace(/\r(?!\n)/g, '\n') : text, undefined, { bufferSize: text.length + 1 });
+  // node.text reads the tree's input: keep it the text as written.
+  if (lone) (tree as unknown as { input: string }).input = text;
+  return tree;
 }
 
 /** The first syntax error of a tree, or null. */
@@ -251,7 +256,9 @@ const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const IMPORT_ITEM = new RegExp(`^(${NAME}(?:\\s*\\.\\s*${NAME})*)(?:\\s+as\\s+(${NAME}))?$`);
 
 function importedPairs(type: string, statement: string): { local: string; qualified: string }[] | null {
-  const text = statement.replace(/#[^\r\n]*/g, '').replace(/\\\r?\n|\\\r/g, ' ');
+  // Every blank run becomes one space: the patterns below have adjacent \s* that would backtrack
+  // quadratically over a long run of blanks.
+  const text = statement.replace(/#[^\r\n]*/g, '').replace(/\\\r?\n|\\\r/g, ' ').replace(/\s+/g, ' ');
   const item = IMPORT_ITEM;
   const split = (list: string) =>
     list
@@ -272,7 +279,8 @@ function importedPairs(type: string, statement: string): { local: string; qualif
     }
     return pairs;
   }
-  const m = /^from\s+((?:\.\s*)*(?:[A-Za-z_][A-Za-z0-9_]*(?:\s*\.\s*[A-Za-z_][A-Za-z0-9_]*)*)?)\s*import\b([\s\S]*)$/.exec(text.trim());
+  // Blanks are single spaces here: ` ?` keeps the pattern free of adjacent \s* runs.
+  const m = /^from ((?:\. ?)*(?:[A-Za-z_][A-Za-z0-9_]*(?: ?\. ?[A-Za-z_][A-Za-z0-9_]*)*)?) ?import\b([\s\S]*)$/.exec(text.trim());
   if (!m) return null;
   const module = m[1]!.replace(/\s+/g, '');
   if (!module) return null;
@@ -565,3 +573,41 @@ export function isIdentifier(s: string): boolean {
 
 /** Node types at which the runner stops climbing from a trigger hit (statement containers). */
 export const CLIMB_STOP = STATEMENT_CONTAINERS;
+
+/** CPython's tokenizer refuses brackets nested deeper than this ("too many nested parentheses"). */
+export const MAX_BRACKET_NESTING = 200;
+
+/** Offset of the first bracket nested deeper than `limit`, outside the [start, end) ranges in `skip` (sorted), or -1. */
+function bracketBeyond(text: string, limit: number, skip: readonly { start: number; end: number }[]): number {
+  let depth = 0;
+  let next = 0;
+  for (let i = 0; i < text.length; i++) {
+    while (next < skip.length && skip[next].end <= i) next++;
+    if (next < skip.length && skip[next].start <= i) {
+      i = skip[next].end - 1;
+      continue;
+    }
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      if (++depth > limit) return i;
+    } else if ((c === 41 || c === 93 || c === 125) && depth > 0) {
+      depth--;
+    }
+  }
+  return -1;
+}
+
+/**
+ * Offset of the first bracket nested deeper than Python accepts, or -1. Code nested that deep
+ * makes per-level work of rules add up quadratically, and Python refuses it anyway. One pass over
+ * the text counts every bracket; only when that passes the limit are the brackets inside string
+ * literals and comments (taken from the tree) left out, and the text counted again.
+ */
+export function excessiveNesting(text: string, root: SyntaxNode, limit = MAX_BRACKET_NESTING): number {
+  if (bracketBeyond(text, limit, []) < 0) return -1;
+  const skip = root
+    .descendantsOfType(['string_content', 'comment'])
+    .map((n) => ({ start: n.startIndex, end: n.endIndex }))
+    .sort((a, b) => a.start - b.start);
+  return bracketBeyond(text, limit, skip);
+}

@@ -41,7 +41,9 @@ export function parseRequirements(text: string): Requirement[] {
     const specifier = m[3].trim();
     if (/^[a-z]+:\/\//i.test(body) || specifier.startsWith('@')) continue;
     const nameStart = lineStart + lead;
-    const withoutComment = body.replace(/\s+#.*$/, '').trimEnd();
+    // A comment starts at whitespace + `#` (found without /\s+#.*$/, quadratic on long blank runs).
+    const hash = body.search(/\s#/);
+    const withoutComment = (hash >= 0 ? body.slice(0, hash) : body).trimEnd();
     out.push({
       name: normalizeDistName(rawName),
       rawName,

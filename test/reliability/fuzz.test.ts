@@ -3,6 +3,7 @@
 // decoded as the CLI decodes, NUL, BOM, CRLF and lone CR, tabs, non-BMP characters, 10,000-deep
 // nesting, long lines, truncation, empty files, tokens of the language) and checks every
 // invariant of resultProblems(). Seeds are fixed, so CI sees the same inputs every time.
+import { appendFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
@@ -94,6 +95,8 @@ describe('engine fuzz over mutated real inputs', () => {
           }
           tally.inputs++;
           if (parses(seed.target, text)) tally.parsed++;
+          // FUZZ_DEBUG=file: each input's origin and mutations, written before it runs (for a crash).
+          if (process.env.FUZZ_DEBUG) appendFileSync(process.env.FUZZ_DEBUG, `${kind} ${tally.inputs} ${seed.project.dir} ${seed.target} ${JSON.stringify(mutations)}\n`);
           const files = withFile(seed.project, seed.target, text);
           const problems = analyzeAndCheck(files, tally);
           if (problems.length > 0) {
