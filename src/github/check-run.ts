@@ -2,8 +2,14 @@
 // takes 50 per request: the first batch with the creation, the rest as updates).
 import type { Finding, Severity } from '../engine/index.js';
 import { renderNotes, type ReviewNotes } from '../pipeline/review-pipeline.js';
-import { checkRunAnnotations, codeSpan, escapeText } from '../review/index.js';
-import { CHECK_NAME, type GitHub } from './types.js';
+import { ANNOTATIONS_PER_REQUEST, checkRunAnnotations, codeSpan, escapeText } from '../review/index.js';
+import { CHECK_NAME, describeFailure, type GitHub, type Logger } from './types.js';
+
+/**
+ * The title of a check run whose review could not finish. It carries no annotations, and the next
+ * run for the same head completes it (an update, not a second check run).
+ */
+export const INCOMPLETE_TITLE = 'Review incomplete';
 
 export type CheckConclusion = 'failure' | 'neutral' | 'success';
 
@@ -54,6 +60,8 @@ export interface CheckRunInput {
   notes: ReviewNotes;
   /** Files reviewed (linted). */
   fileCount: number;
+  /** An incomplete check run of this head to complete, instead of creating a new one. */
+  replace?: number;
 }
 
 export function checkSummary(input: Pick<CheckRunInput, 'findings' | 'notes' | 'fileCount'>): string {
@@ -67,29 +75,72 @@ export function checkSummary(input: Pick<CheckRunInput, 'findings' | 'notes' | '
   return clip([head, renderNotes(input.notes)].filter(Boolean).join('\n\n'));
 }
 
-/** Creates the completed check run with its annotations; returns its id. */
-export async function publishCheckRun(gh: GitHub, input: CheckRunInput): Promise<number> {
+/**
+ * Creates the completed check run with its annotations (or completes an incomplete one); returns its
+ * id. An annotation batch GitHub refuses does not undo the check run: the rest are left out and the
+ * summary says so.
+ */
+export async function publishCheckRun(gh: GitHub, input: CheckRunInput, log?: Logger): Promise<number> {
   const batches = checkRunAnnotations(input.findings);
   const title = checkTitle(input.findings);
   const summary = checkSummary(input);
   const text = clip(table(input.findings));
-  const { data } = await gh.rest.checks.create({
-    owner: input.owner,
-    repo: input.repo,
-    name: CHECK_NAME,
-    head_sha: input.headSha,
-    status: 'completed',
-    conclusion: conclusionOf(input.findings),
-    completed_at: new Date().toISOString(),
-    output: { title, summary, ...(text ? { text } : {}), annotations: batches[0] ?? [] },
-  });
-  for (const annotations of batches.slice(1)) {
-    await gh.rest.checks.update({
-      owner: input.owner,
-      repo: input.repo,
-      check_run_id: data.id,
-      output: { title, summary, annotations },
-    });
+  const completed = { status: 'completed' as const, conclusion: conclusionOf(input.findings), completed_at: new Date().toISOString() };
+  const output = { title, summary, ...(text ? { text } : {}), annotations: batches[0] ?? [] };
+  let id: number;
+  if (input.replace !== undefined) {
+    await gh.rest.checks.update({ owner: input.owner, repo: input.repo, check_run_id: input.replace, ...completed, output });
+    id = input.replace;
+  } else {
+    const { data } = await gh.rest.checks.create({ owner: input.owner, repo: input.repo, name: CHECK_NAME, head_sha: input.headSha, ...completed, output });
+    id = data.id;
   }
+  for (let i = 1; i < batches.length; i++) {
+    try {
+      await gh.rest.checks.update({ owner: input.owner, repo: input.repo, check_run_id: id, output: { title, summary, annotations: batches[i]! } });
+    } catch (err) {
+      const total = input.findings.length;
+      const note = `Annotations ${i * ANNOTATIONS_PER_REQUEST + 1}–${total} of ${total} could not be added: ${describeFailure(err)}. The details below list the findings.`;
+      log?.warn({ checkRunId: id, reason: describeFailure(err) }, 'adding check run annotations failed; the rest are left out');
+      try {
+        await gh.rest.checks.update({ owner: input.owner, repo: input.repo, check_run_id: id, output: { title, summary: clip(`${summary}\n\n${note}`) } });
+      } catch (noteErr) {
+        log?.warn({ checkRunId: id, reason: describeFailure(noteErr) }, 'could not note the missing annotations either');
+      }
+      break;
+    }
+  }
+  return id;
+}
+
+export interface IncompleteCheckRun {
+  owner: string;
+  repo: string;
+  headSha: string;
+  /** What went wrong, and what it means for this commit (Markdown, already escaped). */
+  explanation: string;
+  /** What the run computed before it stopped, when it got that far. */
+  computed?: Pick<CheckRunInput, 'findings' | 'notes' | 'fileCount'>;
+  /** An incomplete check run of this head to update instead of creating another. */
+  replace?: number;
+}
+
+/** The check run of a review that could not finish: why, and whatever it had found by then. */
+export async function publishIncompleteCheckRun(gh: GitHub, input: IncompleteCheckRun): Promise<number> {
+  const computed = input.computed;
+  const summary = clip([input.explanation, computed ? checkSummary(computed) : ''].filter(Boolean).join('\n\n'));
+  const text = computed ? clip(table(computed.findings)) : '';
+  const completed = {
+    status: 'completed' as const,
+    // Findings that were computed are real: an error still fails the check.
+    conclusion: computed ? conclusionOf(computed.findings) : ('neutral' as const),
+    completed_at: new Date().toISOString(),
+  };
+  const output = { title: INCOMPLETE_TITLE, summary, ...(text ? { text } : {}) };
+  if (input.replace !== undefined) {
+    await gh.rest.checks.update({ owner: input.owner, repo: input.repo, check_run_id: input.replace, ...completed, output });
+    return input.replace;
+  }
+  const { data } = await gh.rest.checks.create({ owner: input.owner, repo: input.repo, name: CHECK_NAME, head_sha: input.headSha, ...completed, output });
   return data.id;
 }

@@ -3,7 +3,7 @@
 import { ruleKeys } from '../../rules/index.js';
 import { DEFAULT_CONFIG, REPO_CONFIG_PATH, RepoConfigError, resolveRepoConfig, type RepoConfig, type Rule } from '../engine/index.js';
 import type { ReviewNotes } from '../pipeline/review-pipeline.js';
-import { httpStatus } from './types.js';
+import { httpStatus, isTransient } from './types.js';
 
 /** The name context.config takes: the file inside `.github/`. */
 export const CONFIG_FILE_NAME = REPO_CONFIG_PATH.replace(/^\.github\//, '');
@@ -31,9 +31,10 @@ export async function loadRepoConfig(load: () => Promise<unknown>, rules?: reado
     data = await load();
   } catch (err) {
     const status = httpStatus(err);
-    // A server error is GitHub's problem: fail the delivery so that it can be redelivered. Anything
-    // else (bad YAML, an `_extends` the app may not read) is the config's problem: report it.
-    if (!(err instanceof Error) || (status !== undefined && status >= 500)) throw err;
+    // A server error, a rate limit or a refused token is GitHub's problem, not the config's: the run
+    // fails (and is reported as incomplete). Anything else (bad YAML, an `_extends` the app may not
+    // read) is the config's problem: report it.
+    if (!(err instanceof Error) || status === 401 || isTransient(err)) throw err;
     const problem = status === undefined ? describeLoadError(err) : `could not be read (HTTP ${status}): ${describeLoadError(err)}`;
     return { config: defaults(), notes: { config: { source: REPO_CONFIG_PATH, problems: [problem] } } };
   }

@@ -1,7 +1,7 @@
 // One review run for one pull request head: read config and files, run the shared pipeline, compare
 // with what GitHub already holds, then post only what is new. Plain function: the Probot entry
 // point hands it an Octokit, a logger and a config loader.
-import { isSkippedPath, languageOf, type Rule, type SourceFile } from '../engine/index.js';
+import { isSkippedPath, languageOf, type Finding, type Rule, type SourceFile } from '../engine/index.js';
 import {
   composeReviewBody,
   configToken,
@@ -11,13 +11,13 @@ import {
   type ReviewNotes,
 } from '../pipeline/review-pipeline.js';
 import { contextCandidates } from '../pipeline/context-files.js';
-import { DEFAULT_TOOL_NAME, splitFingerprint, type BodyFinding, type ReviewComment, type ReviewFile } from '../review/index.js';
-import { publishCheckRun } from './check-run.js';
+import { DEFAULT_TOOL_NAME, escapeText, splitFingerprint, type BodyFinding, type ReviewComment, type ReviewFile } from '../review/index.js';
+import { INCOMPLETE_TITLE, publishCheckRun, publishIncompleteCheckRun } from './check-run.js';
 import { listChangedFiles, MAX_LISTED_FILES, readFiles } from './fetch.js';
 import { misplacedComments, postReview } from './post-review.js';
 import { loadRepoConfig } from './repo-config.js';
-import { readReviewState, resolveThreads } from './state.js';
-import type { GitHub, Logger, PullRequestTarget } from './types.js';
+import { readReviewState, resolveThreads, type ReviewState } from './state.js';
+import { describeFailure, httpStatus, rateLimitWait, type GitHub, type Logger, type PullRequestTarget } from './types.js';
 
 export interface ReviewDeps {
   gh: GitHub;
@@ -26,7 +26,14 @@ export interface ReviewDeps {
   loadConfig: () => Promise<unknown>;
   /** The rules to run (all by default). */
   rules?: readonly Rule[];
+  /** Waits `ms` (a rate limit's retry-after); tests shorten it. */
+  sleep?: (ms: number) => Promise<void>;
 }
+
+/** A rate-limited run waits GitHub's retry-after and runs again, this many times at most… */
+const RATE_LIMIT_RETRIES = 1;
+/** …when GitHub asks for this long at most (seconds); a longer wait fails the run. */
+const MAX_RATE_LIMIT_WAIT = 60;
 
 export type ReviewOutcome =
   | { action: 'skipped'; reason: 'closed' | 'draft' }
@@ -49,7 +56,99 @@ function asBodyFinding(c: ReviewComment): BodyFinding {
   return { finding: c.finding, reason: 'outside-diff', fingerprint: c.fingerprint };
 }
 
+/** How far a run got: what a failure report can say and show. */
+interface Progress {
+  /** What the run is doing, as "while …" reads it. */
+  step: string;
+  /** The findings, once the engine has run. */
+  computed?: { findings: Finding[]; notes: ReviewNotes; fileCount: number };
+  /** What GitHub held, once read. */
+  state?: ReviewState;
+  /** The review is posted (or was there already, or had nothing new to say). */
+  reviewDone?: boolean;
+  /** The check run of this head is published: nothing is left to report. */
+  checkRunDone?: boolean;
+}
+
+/** Our newest check run of the head: the one GitHub shows. */
+function latestCheckRun(state: ReviewState | undefined): ReviewState['checkRuns'][number] | undefined {
+  let latest: ReviewState['checkRuns'][number] | undefined;
+  for (const r of state?.checkRuns ?? []) if (r.id !== null && (!latest || r.id > latest.id!)) latest = r;
+  return latest;
+}
+
+/** The id of the check run a failed run left incomplete, when it is the one GitHub shows. */
+function incompleteCheckRun(state: ReviewState | undefined): number | undefined {
+  const latest = latestCheckRun(state);
+  return latest?.title === INCOMPLETE_TITLE ? latest.id! : undefined;
+}
+
+/** The head has a complete check run, and it is the one GitHub shows. */
+function checkedHead(state: ReviewState | undefined): boolean {
+  const latest = latestCheckRun(state);
+  return latest !== undefined && latest.status === 'COMPLETED' && latest.title !== INCOMPLETE_TITLE;
+}
+
+/**
+ * Reviews one head. When GitHub fails on the way (a server error, a rate limit, a dropped
+ * connection…), the check run still says what happened and shows the findings computed by then; the
+ * error is then thrown again, so the delivery shows as failed and can be redelivered. A redelivered
+ * or later run completes that check run.
+ */
 export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTarget): Promise<ReviewOutcome> {
+  const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
+  for (let attempt = 0; ; attempt++) {
+    const progress: Progress = { step: 'reading the repository configuration' };
+    try {
+      return await runReview(deps, target, progress);
+    } catch (err) {
+      // A rate limit (Probot retries none of the secondary ones): wait as GitHub asks, once, and run
+      // again from the start; what the first attempt posted is found, not posted twice.
+      const wait = rateLimitWait(err);
+      if (wait !== undefined && wait <= MAX_RATE_LIMIT_WAIT && attempt < RATE_LIMIT_RETRIES) {
+        deps.log.warn({ step: progress.step, waitSeconds: wait }, 'rate limited by GitHub; waiting, then reviewing again');
+        await sleep(wait * 1000);
+        continue;
+      }
+      await reportIncomplete(deps, target, progress, err);
+      throw err;
+    }
+  }
+}
+
+async function reportIncomplete(deps: ReviewDeps, target: PullRequestTarget, progress: Progress, err: unknown): Promise<void> {
+  // A refused token: the caller gets a new one and runs again; nothing could be posted with this one.
+  if (httpStatus(err) === 401 || progress.checkRunDone) return;
+  // A complete check run of this head stands (a redelivery whose review failed): keep it as it is.
+  if (checkedHead(progress.state)) return;
+  const reason = describeFailure(err);
+  deps.log.warn({ step: progress.step, reason }, 'the review could not finish; reporting it in the check run');
+  const posted = progress.reviewDone
+    ? 'The review itself is done; only this check run could not be completed, so its findings are below without annotations.'
+    : progress.computed
+    ? 'No review was posted for this commit; the findings computed so far are below.'
+    : 'Nothing was reviewed yet.';
+  const explanation = [
+    `**The review of this commit could not finish:** ${escapeText(reason)} while ${progress.step}.`,
+    posted,
+    'The next push reviews the pull request again; to finish this commit now, redeliver the webhook ' +
+      "(the app's settings → Advanced → Recent Deliveries).",
+  ].join(' ');
+  try {
+    await publishIncompleteCheckRun(deps.gh, {
+      owner: target.owner,
+      repo: target.repo,
+      headSha: target.headSha,
+      explanation,
+      ...(progress.computed ? { computed: progress.computed } : {}),
+      ...(incompleteCheckRun(progress.state) !== undefined ? { replace: incompleteCheckRun(progress.state)! } : {}),
+    });
+  } catch (reportErr) {
+    deps.log.warn({ reason: describeFailure(reportErr) }, 'could not report the incomplete review in a check run either');
+  }
+}
+
+async function runReview(deps: ReviewDeps, target: PullRequestTarget, progress: Progress): Promise<ReviewOutcome> {
   const { gh, log } = deps;
   const toolName = DEFAULT_TOOL_NAME;
   if (target.state !== 'open') return { action: 'skipped', reason: 'closed' };
@@ -58,11 +157,13 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
   if (target.draft && !loaded.config.review.drafts) return { action: 'skipped', reason: 'draft' };
 
   // The changed files, and the text of the lintable ones and of the configs their Workers need.
+  progress.step = 'listing the changed files';
   const changed = await listChangedFiles(gh, target);
   const lintable = changed.filter((f) => f.status !== 'removed' && languageOf(f.filename) && !isSkippedPath(f.filename));
   const changedPaths = new Set(changed.map((f) => f.filename));
   // Unchanged configs only: a changed one is read as a lintable file, a removed one is gone.
   const candidates = contextCandidates(lintable.map((f) => f.filename)).filter((p) => !changedPaths.has(p));
+  progress.step = 'reading the changed files';
   const reads = await readFiles(
     gh,
     { owner: target.owner, repo: target.repo, sha: target.headSha },
@@ -95,9 +196,12 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
     extra.truncatedFileList = { listed: changed.length, total: target.changedFiles };
   }
   const notes = notesFrom(analysis, extra);
+  progress.computed = { findings: analysis.findings, notes, fileCount: files.size };
 
   // What GitHub holds now. A moved head means a newer event is on its way: drop this run.
+  progress.step = "reading the pull request's reviews and check runs";
   const state = await readReviewState(gh, target, toolName);
+  progress.state = state;
   if (!state.open) return { action: 'skipped', reason: 'closed' };
   if (state.headSha !== target.headSha) {
     log.info({ expected: target.headSha, head: state.headSha }, 'head moved during the review; dropping this run');
@@ -113,7 +217,14 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
   const unlinted = new Set((notes.skipped ?? []).map((s) => s.path));
   const isGone = (fp: string) => !current.has(fp) && !unlinted.has(splitFingerprint(fp)?.path ?? '');
   const gone = state.threads.filter((t) => !t.isResolved && !t.repliedByPerson && t.fingerprints.every(isGone));
-  await resolveThreads(gh, gone.map((t) => t.id));
+  let resolved = gone.length;
+  try {
+    await resolveThreads(gh, gone.map((t) => t.id));
+  } catch (err) {
+    // Tidying up must not cost the review: the threads stay open, and the next push tries again.
+    log.warn({ threads: gone.length, reason: describeFailure(err) }, 'resolving threads of gone findings failed; they stay open');
+    resolved = 0;
+  }
 
   const outcome: Extract<ReviewOutcome, { action: 'reviewed' }> = {
     action: 'reviewed',
@@ -121,7 +232,7 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
     comments: 0,
     repeated: 0,
     refused: 0,
-    resolvedThreads: gone.length,
+    resolvedThreads: resolved,
   };
 
   // One review per head: a redelivered event finds it and posts nothing. A new base is a new diff.
@@ -133,6 +244,7 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
     const newlyListed = plan.bodyFindings.filter((b) => !commented.has(b.fingerprint) && !listedBefore.has(shortFingerprint(b.fingerprint)));
     const configIsNew = Boolean(notes.config?.problems.length && !listedBefore.has(configToken(notes.config)));
     if (fresh.length > 0 || newlyListed.length > 0 || configIsNew) {
+      progress.step = 'posting the review';
       const repeated = plan.comments.length - fresh.length;
       const posted = await postReview(
         gh,
@@ -170,18 +282,27 @@ export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTar
     }
   }
 
-  // One check run per head, likewise.
-  const checked = state.checkRuns.some((r) => r.status === 'COMPLETED');
-  if (!checked || target.trigger === 'base-changed') {
-    outcome.checkRunId = await publishCheckRun(gh, {
-      owner: target.owner,
-      repo: target.repo,
-      headSha: target.headSha,
-      findings: analysis.findings,
-      notes,
-      fileCount: files.size,
-    });
+  progress.reviewDone = true;
+
+  // One check run per head, likewise; one a failed run left incomplete is completed now.
+  if (!checkedHead(state) || target.trigger === 'base-changed') {
+    progress.step = 'creating the check run';
+    const replace = incompleteCheckRun(state);
+    outcome.checkRunId = await publishCheckRun(
+      gh,
+      {
+        owner: target.owner,
+        repo: target.repo,
+        headSha: target.headSha,
+        findings: analysis.findings,
+        notes,
+        fileCount: files.size,
+        ...(replace !== undefined ? { replace } : {}),
+      },
+      log,
+    );
   }
+  progress.checkRunDone = true;
   log.info({ ...outcome }, 'pull request reviewed');
   return outcome;
 }

@@ -27,7 +27,7 @@ interface StateResponse {
     } | null;
     object: {
       checkSuites?: {
-        nodes: ({ checkRuns: { nodes: ({ databaseId: number | null; status: string; conclusion: string | null } | null)[] } | null } | null)[];
+        nodes: ({ checkRuns: { nodes: ({ databaseId: number | null; status: string; conclusion: string | null; title?: string | null } | null)[] } | null } | null)[];
       };
     } | null;
   } | null;
@@ -51,7 +51,7 @@ export const STATE_QUERY = `query PyworkersReviewState($owner: String!, $name: S
     object(oid: $head) {
       ... on Commit {
         checkSuites(first: 50) {
-          nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion } } }
+          nodes { checkRuns(first: 10, filterBy: { checkName: $checkName }) { nodes { databaseId status conclusion title } } }
         }
       }
     }
@@ -81,7 +81,7 @@ export interface ReviewState {
   reviews: OurReview[];
   threads: OurThread[];
   /** Our check runs on the head commit. */
-  checkRuns: { id: number | null; status: string; conclusion: string | null }[];
+  checkRuns: { id: number | null; status: string; conclusion: string | null; title: string | null }[];
 }
 
 const isBot = (author: Author | null): boolean => author?.__typename === 'Bot';
@@ -116,7 +116,7 @@ export async function readReviewState(
       }
       for (const suite of data.repository?.object?.checkSuites?.nodes ?? []) {
         for (const run of suite?.checkRuns?.nodes ?? []) {
-          if (run) state.checkRuns.push({ id: run.databaseId, status: run.status, conclusion: run.conclusion });
+          if (run) state.checkRuns.push({ id: run.databaseId, status: run.status, conclusion: run.conclusion, title: run.title ?? null });
         }
       }
       first = false;
