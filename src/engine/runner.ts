@@ -364,7 +364,7 @@ function lintConfig(
   let doc: ConfigDocument | null = null;
   let worker = workspace.workerOf(file.path);
   if (language === 'wrangler') {
-    const defined = workspace.workers.find((w) => w.configPath === file.path);
+    const defined = workspace.workerDefinedBy(file.path);
     worker = defined ?? null;
     doc = defined?.config ?? null;
   }

@@ -77,6 +77,8 @@ export function pyprojectDependencies(doc: ConfigDocument): string[] {
 export class Workspace {
   readonly workers: Worker[];
   private readonly byPath: Map<string, string>;
+  private readonly byRoot: Map<string, Worker>;
+  private readonly byConfig: Map<string, Worker>;
 
   constructor(
     files: readonly SourceFile[],
@@ -84,6 +86,8 @@ export class Workspace {
   ) {
     this.byPath = new Map(files.map((f) => [f.path, f.text]));
     this.workers = this.findWorkers();
+    this.byRoot = new Map(this.workers.map((w) => [w.root, w]));
+    this.byConfig = new Map(this.workers.map((w) => [w.configPath, w]));
   }
 
   text(path: string): string | undefined {
@@ -164,10 +168,17 @@ export class Workspace {
 
   /** The Worker whose folder holds `path` (the deepest one), or null. */
   workerOf(path: string): Worker | null {
-    for (const w of this.workers) {
-      if (w.root === '' || path.startsWith(w.root + '/')) return w;
+    // Nearest folder first: the deepest Worker wins, in O(depth) rather than O(Workers).
+    for (let dir = dirOf(path); ; dir = dirOf(dir)) {
+      const w = this.byRoot.get(dir);
+      if (w) return w;
+      if (dir === '') return null;
     }
-    return null;
+  }
+
+  /** The Worker a wrangler config defines, or null when `path` is not a Worker's chosen config. */
+  workerDefinedBy(configPath: string): Worker | null {
+    return this.byConfig.get(configPath) ?? null;
   }
 
   /**
