@@ -1,7 +1,9 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { PythonVisitors, Rule } from '../src/engine/rule.js';
 import { asPrimary, importedName, importedNames, removeImportedName } from './lib/python-edits.js';
 
 const TO_PY = new Set(['pyodide.ffi.to_py', 'pyodide.to_py']);
+/** Imports through which `to_py` can be named: the function itself or a module it lives in. */
+const REACHES_TO_PY = new Set([...TO_PY, 'pyodide', 'pyodide.ffi']);
 
 export const rule: Rule = {
   meta: {
@@ -27,7 +29,10 @@ export const rule: Rule = {
     },
   },
   triggers: ['to_py'],
-  python(ctx) {
+  python(ctx): PythonVisitors {
+    // `.to_py()` method calls are everywhere in Worker code; only a file that imports something
+    // pyodide's to_py is reached through can have a finding, so the others skip the trigger scan.
+    if (!ctx.source.imports().some((b) => REACHES_TO_PY.has(b.qualified))) return {};
     return {
       import_from_statement(node) {
         const module = node.childForFieldName('module_name')?.text;

@@ -37,20 +37,31 @@ function sameFunction(a: SyntaxNode, b: SyntaxNode | null): boolean {
   return fa === null ? b === null : b !== null && fa.startIndex === b.startIndex && fa.endIndex === b.endIndex;
 }
 
+/** An assignment `name = value` with its name and range read once (node reads are native calls). */
+interface Assignment {
+  node: SyntaxNode;
+  name: string;
+  start: number;
+  end: number;
+}
+
 /** Simple assignments to plain names, per function, with their uses. */
 export class LocalValues {
-  private byScope = new Map<string, SyntaxNode[]>();
+  private byScope = new Map<string, Assignment[]>();
 
   constructor(private readonly root: SyntaxNode) {}
 
-  private assignments(fn: SyntaxNode | null): SyntaxNode[] {
+  private assignments(fn: SyntaxNode | null): Assignment[] {
     const key = fn ? `${fn.startIndex}:${fn.endIndex}` : 'module';
     let list = this.byScope.get(key);
     if (!list) {
       const container = fn ? fn.childForFieldName('body') : this.root;
-      list = (container?.descendantsOfType('assignment') ?? []).filter(
-        (a) => a.childForFieldName('left')?.type === 'identifier' && a.childForFieldName('right') !== null && sameFunction(a, fn),
-      );
+      list = [];
+      for (const a of container?.descendantsOfType('assignment') ?? []) {
+        const left = a.childForFieldName('left');
+        if (left?.type !== 'identifier' || a.childForFieldName('right') === null || !sameFunction(a, fn)) continue;
+        list.push({ node: a, name: left.text, start: a.startIndex, end: a.endIndex });
+      }
       this.byScope.set(key, list);
     }
     return list;
@@ -58,12 +69,13 @@ export class LocalValues {
 
   /** The assignment to `name` in force at `at`: the last one that ends before it, in its scope. */
   assignmentBefore(name: string, at: SyntaxNode): SyntaxNode | null {
-    let best: SyntaxNode | null = null;
+    let best: Assignment | null = null;
+    const before = at.startIndex;
     for (const a of this.assignments(enclosingFunction(at))) {
-      if (a.endIndex > at.startIndex || a.childForFieldName('left')!.text !== name) continue;
-      if (!best || a.startIndex > best.startIndex) best = a;
+      if (a.end > before || a.name !== name) continue;
+      if (!best || a.start > best.start) best = a;
     }
-    return best;
+    return best?.node ?? null;
   }
 
   /** The value `name` holds at `at`, or null when no assignment in scope sets it. */

@@ -307,9 +307,10 @@ function lintPython(
     if (!list) byWord.set(word, [i]);
     else if (!list.includes(i)) list.push(i);
   };
-  running.forEach(({ rule }, i) => {
+  running.forEach(({ rule, visitors }, i) => {
     if (!rule.triggers?.length) untriggered.push(i);
-    else for (const w of rule.triggers) addWord(w, i);
+    // A rule with nothing to visit in this file (it returned {}) needs no trigger scan.
+    else if (Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit)) for (const w of rule.triggers) addWord(w, i);
   });
   if (byWord.size > 0) {
     // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
