@@ -1,5 +1,6 @@
 // Timing helpers: wall and CPU time of one call, medians, and a forced GC between runs so one
 // run's garbage is not collected on the next run's clock.
+import { readFileSync } from 'node:fs';
 
 export interface Sample {
   wallMs: number;
@@ -16,8 +17,20 @@ export function hasGc(): boolean {
   return typeof gc === 'function';
 }
 
-export function timeIt<T>(fn: () => T): Sample & { value: T } {
-  collectGarbage();
+/**
+ * Collects garbage and returns to the event loop twice: node-tree-sitter frees trees only in
+ * finalizers run from the event loop, so a benchmark that never yields keeps every tree it parsed.
+ */
+export async function settle(): Promise<void> {
+  for (let i = 0; i < 2; i++) {
+    collectGarbage();
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+}
+
+/** Times one synchronous call after settling the heap. */
+export async function timeIt<T>(fn: () => T): Promise<Sample & { value: T }> {
+  await settle();
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const value = fn();
@@ -40,3 +53,17 @@ export function round(n: number, digits = 2): number {
 
 /** Megabyte as 10^6 bytes (the corpus is ASCII, so characters are bytes). */
 export const MB = 1_000_000;
+
+/**
+ * Peak resident set size of this process in MB. Linux keeps ru_maxrss across fork and exec (a child
+ * would report its parent's peak), so VmHWM from /proc is read first.
+ */
+export function peakRssMb(): number {
+  try {
+    const m = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'));
+    if (m) return Number(m[1]) / 1024;
+  } catch {
+    // not Linux
+  }
+  return process.resourceUsage().maxRSS / 1024;
+}

@@ -7,7 +7,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { Probot, ProbotOctokit } from 'probot';
 import { createApp } from '../src/github/index.js';
 import { FakeGitHub, type RequestRecord } from '../test/helpers/fake-github.js';
-import { collectGarbage } from './measure.js';
+import { collectGarbage, peakRssMb } from './measure.js';
 import { generatePullRequest } from './pull-request.js';
 
 const files = Number(process.argv[2] ?? 10);
@@ -126,7 +126,7 @@ async function main(): Promise<void> {
     cpuSeconds: (cpuTotal - github.fakeCpuMs) / 1000,
     cpuSecondsWithFake: cpuTotal / 1000,
     rssBeforeMb: rssBefore / 1024 / 1024,
-    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    peakRssMb: peakRssMb(),
     reviews: reviews.length,
     inlineComments: reviews.reduce((n, r) => n + fake.commentsOf(r.id).length, 0),
     annotations: fake.checkRuns.reduce((n, r) => n + r.annotations.length, 0),

@@ -31,6 +31,25 @@ export interface PipelineRun {
 }
 
 const CHILD = fileURLToPath(new URL('./pipeline-child.js', import.meta.url));
+const MEMORY_CHILD = fileURLToPath(new URL('./memory-child.js', import.meta.url));
+
+export interface EngineMemoryRun {
+  mode: 'sync' | 'async';
+  files: number;
+  findings: number;
+  cpuSeconds: number;
+  rssBeforeMb: number;
+  peakRssMb: number;
+}
+
+/** The engine alone over the same pull request's files: analyze vs analyzeAsync, a fresh process each. */
+export function benchEngineMemory(files: number): EngineMemoryRun[] {
+  return (['sync', 'async'] as const).map((mode) => {
+    const out = execFileSync(process.execPath, [MEMORY_CHILD, mode, String(files)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+    const r = JSON.parse(out.trim().split('\n').pop()!) as EngineMemoryRun;
+    return { ...r, cpuSeconds: round(r.cpuSeconds, 3), rssBeforeMb: round(r.rssBeforeMb, 0), peakRssMb: round(r.peakRssMb, 0) };
+  });
+}
 
 export function benchPipeline(sizes: readonly number[], latencyMs: number): PipelineRun[] {
   return sizes.map((files) => {

@@ -53,7 +53,8 @@ export function patchFor(lines: readonly string[], added: readonly AddedRange[])
       }
     }
     const oldStart = oldCount === 0 ? from - addedBefore : from - addedBefore + 1;
-    out.push(`@@ -${oldStart},${oldCount} +${from + 1},${newCount} @@`, ...body);
+    const span = (start: number, count: number) => (count === 1 ? `${start}` : `${start},${count}`);
+    out.push(`@@ -${span(oldStart, oldCount)} +${span(from + 1, newCount)} @@`, ...body);
     for (; cursor < to; cursor++) addedBefore += isAdded[cursor]!;
   }
   return out.join('\n');

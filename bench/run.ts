@@ -8,7 +8,7 @@ import { RULES } from '../rules/index.js';
 import { generateBigFile, generateConfigs, generateCorpus } from './corpus.js';
 import { benchConfigs, benchEngine, benchPerRule, type ConfigBench, type EngineRun, type RuleCost } from './engine.js';
 import { hasGc, round } from './measure.js';
-import { benchPipeline } from './pipeline.js';
+import { benchEngineMemory, benchPipeline } from './pipeline.js';
 import { benchServer } from './server.js';
 import { markdownTable, textTable, type Cell } from './table.js';
 
@@ -56,27 +56,27 @@ interface EngineSection {
   rules: string[];
 }
 
-function engineSection(): { engine: EngineSection; perRule: { corpusMb: number; parseMs: number; engineOnlyMs: number; rules: RuleCost[] } } {
+async function engineSection(): Promise<{ engine: EngineSection; perRule: { corpusMb: number; parseMs: number; engineOnlyMs: number; rules: RuleCost[] } }> {
   const sizes = quick ? [{ mb: 1, runs: 3 }] : [
-    { mb: 1, runs: 7 },
+    { mb: 1, runs: 5 },
     { mb: 5, runs: 5 },
     { mb: 20, runs: 5 },
   ];
-  const bigMb = quick ? 1 : 5;
+  const bigMb = quick ? 1 : 2;
   // Warm-up: JIT, lazy module state (schema compilers, docs URL), the tree-sitter language.
-  benchEngine('warm-up', generateCorpus(200_000, 99), RULES, 1);
+  await benchEngine('warm-up', generateCorpus(200_000, 99), RULES, 1);
 
   const runs: EngineRun[] = [];
   for (const { mb, runs: n } of sizes) {
     log(`engine: ${mb} MB as files, ${n} runs`);
-    runs.push(benchEngine(`${mb} MB, files of 2–20 KB`, generateCorpus(mb * 1_000_000, mb), RULES, n));
+    runs.push(await benchEngine(`${mb} MB, files of 2–20 KB`, generateCorpus(mb * 1_000_000, mb), RULES, n));
   }
   log(`engine: ${bigMb} MB as one file`);
-  runs.push(benchEngine(`${bigMb} MB, one file`, generateBigFile(bigMb * 1_000_000, 7), RULES, quick ? 3 : 5));
+  runs.push(await benchEngine(`${bigMb} MB, one file`, generateBigFile(bigMb * 1_000_000, 7), RULES, quick ? 3 : 5));
 
-  const perRuleMb = quick ? 0.3 : 1;
+  const perRuleMb = quick ? 0.3 : 0.5;
   log(`engine: per-rule cost on ${perRuleMb} MB`);
-  const perRule = benchPerRule(generateCorpus(perRuleMb * 1_000_000, 11), RULES, quick ? 3 : 5);
+  const perRule = await benchPerRule(generateCorpus(perRuleMb * 1_000_000, 11), RULES, 3);
 
   const headline = runs.find((r) => r.label.startsWith('5 MB, files')) ?? runs[0]!;
   return {
@@ -93,10 +93,10 @@ function engineSection(): { engine: EngineSection; perRule: { corpusMb: number; 
   };
 }
 
-function configSection(): ConfigBench {
+async function configSection(): Promise<ConfigBench> {
   const count = quick ? 2_000 : 10_000;
   log(`configs: ${count} small configs`);
-  benchConfigs(generateConfigs(300, 98), RULES, 1);
+  await benchConfigs(generateConfigs(300, 98), RULES, 1);
   return benchConfigs(generateConfigs(count, 5), RULES, quick ? 3 : 5);
 }
 
@@ -110,10 +110,12 @@ async function main(): Promise<void> {
   if (!hasGc()) log('note: run with --expose-gc so runs do not pay for each other\'s garbage');
   const started = performance.now();
   const results: Record<string, unknown> = { machine: machine() };
+  const sectionSeconds: Record<string, number> = {};
   const md: string[] = [];
 
   if (wanted('engine')) {
-    const { engine, perRule } = engineSection();
+    const sectionStart = performance.now();
+    const { engine, perRule } = await engineSection();
     results.engine = engine;
     results.perRule = perRule;
     printSection(
@@ -123,14 +125,16 @@ async function main(): Promise<void> {
       md,
     );
     printSection(
-      `Per-rule cost on ${perRule.corpusMb} MB (parse ${perRule.parseMs} ms; engine with no rules ${perRule.engineOnlyMs} ms over parse)`,
-      ['rule', 'name', 'alone − parse (ms)', 'share of parse', 'own code (ms)', 'own share', 'findings'],
+      `Per-rule cost on ${perRule.corpusMb} MB, CPU ms (parse ${perRule.parseMs} ms; the engine with no rule costs ${perRule.engineOnlyMs} ms more)`,
+      ['rule', 'name', 'alone − no rule', 'share of parse', 'own code in all-rules run', 'own share', 'findings'],
       perRule.rules.map((r) => [r.code, r.name, r.aloneMs, `${round(r.aloneOfParse * 100, 1)}%`, r.ownMs, `${round(r.ownOfParse * 100, 1)}%`, r.findings]),
       md,
     );
+    sectionSeconds.engine = round((performance.now() - sectionStart) / 1000, 1);
   }
   if (wanted('configs')) {
-    const configs = configSection();
+    const sectionStart = performance.now();
+    const configs = await configSection();
     results.configsPerSecond = configs.configsPerSecond;
     results.configs = configs;
     printSection(
@@ -139,11 +143,13 @@ async function main(): Promise<void> {
       [...configs.byKind.map((k): Cell[] => [k.kind, k.configs, k.configsPerSecond]), ['all together', configs.configs, configs.configsPerSecond]],
       md,
     );
+    sectionSeconds.configs = round((performance.now() - sectionStart) / 1000, 1);
   }
 
   if (wanted('pipeline')) {
+    const sectionStart = performance.now();
     const sizes = quick ? [1, 10, 100] : [1, 10, 100, 1000];
-    const latencyMs = 50;
+    const latencyMs = 20;
     log(`pipeline: pull requests of ${sizes.join(', ')} files, one child process each`);
     const runs = benchPipeline(sizes, latencyMs);
     results.pipeline = runs;
@@ -165,10 +171,26 @@ async function main(): Promise<void> {
       ]),
       md,
     );
+    sectionSeconds.pipeline = round((performance.now() - sectionStart) / 1000, 1);
+  }
+  if (wanted('memory')) {
+    const sectionStart = performance.now();
+    const files = quick ? 100 : 1000;
+    log(`memory: the engine alone over the ${files}-file pull request, analyze vs analyzeAsync`);
+    const runs = benchEngineMemory(files);
+    results.engineMemory = runs;
+    printSection(
+      `Engine memory over the ${files}-file pull request: analyze (one synchronous call) vs analyzeAsync (returns to the event loop every 256 KB)`,
+      ['call', 'files', 'findings', 'CPU s', 'RSS before MB', 'peak RSS MB'],
+      runs.map((r) => [r.mode === 'sync' ? 'analyze' : 'analyzeAsync', r.files, r.findings, r.cpuSeconds, r.rssBeforeMb, r.peakRssMb]),
+      md,
+    );
+    sectionSeconds.memory = round((performance.now() - sectionStart) / 1000, 1);
   }
   if (wanted('server')) {
+    const sectionStart = performance.now();
     log('server: probot run, startup and webhook-to-review');
-    const server = await benchServer(PROJECT_ROOT, { starts: quick ? 1 : 3, deliveries: quick ? 3 : 6, files: 10 });
+    const server = await benchServer(PROJECT_ROOT, { starts: quick ? 1 : 3, deliveries: 3, files: 10 });
     results.server = server;
     printSection(
       'Server: `probot run ./dist/src/github/index.js` against the fake GitHub on 127.0.0.1 (as GitHub Enterprise)',
@@ -177,17 +199,23 @@ async function main(): Promise<void> {
         ['process start → accepting webhooks (median)', server.startupMs, server.startupRuns.join(', ')],
         [`webhook → review posted, ${server.files}-file pull request, first delivery`, server.firstWebhookToReviewMs, '1'],
         [`webhook → review posted, ${server.files}-file pull request (median, later pushes)`, server.webhookToReviewMs, server.webhookRuns.slice(1).join(', ')],
-        [`webhook → first write request (the rest is ${server.writesPerReview} writes spaced ≥ 1 s by Octokit's throttling)`, server.webhookToFirstWriteMs, ''],
+        [
+          `webhook → first write; Octokit's throttle spaces the ${server.throttledPerReview} POSTs of a review (GraphQL queries included) ≥ 1 s apart`,
+          server.webhookToFirstWriteMs,
+          '',
+        ],
       ],
       md,
     );
+    sectionSeconds.server = round((performance.now() - sectionStart) / 1000, 1);
   }
 
   const m = results.machine as ReturnType<typeof machine>;
   const totalSeconds = round((performance.now() - started) / 1000, 1);
   results.totalSeconds = totalSeconds;
+  results.sectionSeconds = sectionSeconds;
   const machineLine = `${m.cpuModel}, ${m.cores} cores, ${m.memoryGb} GB, Node ${m.node}, ${m.platform}; load average ${m.loadAverage.join(' ')}; commit ${m.commit ?? '?'}; ${m.date.slice(0, 10)}`;
-  console.log(`\nMachine: ${machineLine}\nBenchmark time: ${totalSeconds} s`);
+  console.log(`\nMachine: ${machineLine}\nBenchmark time: ${totalSeconds} s (${Object.entries(sectionSeconds).map(([k, v]) => `${k} ${v} s`).join(', ')})`);
   results.markdown = [...md, `Machine: ${machineLine}.`].join('\n');
   if (!quick && !only) writeFileSync(new URL('../../bench/results.json', import.meta.url), JSON.stringify(results, null, 2) + '\n');
   else writeFileSync(`${os.tmpdir()}/pyworkers-review-bench.json`, JSON.stringify(results, null, 2) + '\n');

@@ -24,8 +24,8 @@ export interface ServerBench {
   webhookToFirstWriteMs: number;
   files: number;
   requestsPerReview: number;
-  /** Write requests per review: Octokit's throttling spaces them at least 1 s apart. */
-  writesPerReview: number;
+  /** Requests per review that Octokit's throttling spaces at least 1 s apart: writes and GraphQL queries. */
+  throttledPerReview: number;
 }
 
 async function freePort(): Promise<number> {
@@ -152,7 +152,7 @@ export async function benchServer(root: string, options: { starts: number; deliv
       const latencies: number[] = [];
       const firstWrites: number[] = [];
       let requestsPerReview = 0;
-      let writesPerReview = 0;
+      let throttledPerReview = 0;
       let firstWriteAt: number | null = null;
       fake.onRequest = (r) => {
         if (firstWriteAt === null && r.method !== 'GET' && !r.operation && !r.path.includes('/access_tokens')) firstWriteAt = performance.now();
@@ -177,7 +177,7 @@ export async function benchServer(root: string, options: { starts: number; deliv
         firstWrites.push((firstWriteAt ?? performance.now()) - t0);
         const made = fake.requests.slice(requestsBefore);
         requestsPerReview = made.length;
-        writesPerReview = made.filter((r) => r.method !== 'GET' && !r.operation && !r.path.includes('/access_tokens')).length;
+        throttledPerReview = made.filter((r) => r.method !== 'GET' && !r.path.includes('/access_tokens')).length;
         if (res.status !== 200) throw new Error(`webhook answered ${res.status}:\n${server.output()}`);
       }
       const warm = latencies.slice(1);
@@ -190,7 +190,7 @@ export async function benchServer(root: string, options: { starts: number; deliv
         webhookToFirstWriteMs: round(median(firstWrites.slice(1).length ? firstWrites.slice(1) : firstWrites), 0),
         files: options.files,
         requestsPerReview,
-        writesPerReview,
+        throttledPerReview,
       };
     } finally {
       await stop(server.child);
