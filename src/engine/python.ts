@@ -361,11 +361,12 @@ export class PythonSource {
 
   /**
    * Like findIdentifiers, for the runner: each hit with its path from the identifier (level 0) up
-   * to its statement, as plain data; `node(level)` makes that level's node only when asked.
+   * to its statement, as plain data read level by level (null above the statement), so that a
+   * caller can stop climbing early; `node(level)` makes that level's node only when asked.
    */
   forEachIdentifierPath(
     words: ReadonlySet<string>,
-    visit: (word: string, levels: readonly PathLevel[], node: (level: number) => SyntaxNode) => void,
+    visit: (word: string, level: (level: number) => PathLevel | null, node: (level: number) => SyntaxNode) => void,
   ): void {
     if (words.size === 0) return;
     const pattern = wordPattern(words);
@@ -376,9 +377,11 @@ export class PythonSource {
       const depth = walker.descend(start, end);
       const leaf = walker.path[depth]!;
       if (leaf.type !== 'identifier' || leaf.start !== start || leaf.end !== end) continue;
-      const levels: PathLevel[] = [];
-      for (let d = depth; d >= 0 && !STATEMENT_CONTAINERS.has(walker.path[d]!.type); d--) levels.push(walker.path[d]!);
-      visit(m[0], levels, (level) => walker.nodeAt(depth - level));
+      const levelAt = (level: number) => {
+        const at = depth - level >= 0 ? walker.path[depth - level] : undefined;
+        return at && !STATEMENT_CONTAINERS.has(at.type) ? at : null;
+      };
+      visit(m[0], levelAt, (level) => walker.nodeAt(depth - level));
     }
   }
 

@@ -4,7 +4,7 @@ import picomatch from 'picomatch';
 import { ConfigDocument, ConfigParseError } from './config-doc.js';
 import { docsUrlFor } from './docs-url.js';
 import { noqaCodes } from './noqa.js';
-import { firstSyntaxError, PythonSource, type SyntaxNode } from './python.js';
+import { excessiveNesting, firstSyntaxError, MAX_BRACKET_NESTING, PythonSource, type SyntaxNode } from './python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
 import { parseRequirements } from './requirements.js';
 import type { ConfigContext, PythonContext, PythonVisitors, Report, Rule } from './rule.js';
@@ -200,7 +200,7 @@ class FindingSink {
     for (const m of this.file.text.matchAll(/(#|\/\/)[ \t]*noqa[ \t]*:[ \t]*([A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+|[ \t]+[A-Za-z]+[0-9]+)*)/gi)) {
       const listStart = m.index! + m[0].length - m[2].length;
       const { line } = lines.position(m.index!);
-      const items = [...m[2].matchAll(/[A-Za-z]+[0-9]+/g)].map((c) => ({ code: c[0].toUpperCase(), start: listStart + c.index!, end: listStart + c.index! + c[0].length }));
+      const items = [...m[2].matchAll(/(?<![A-Za-z])[A-Za-z]+[0-9]+/g)].map((c) => ({ code: c[0].toUpperCase(), start: listStart + c.index!, end: listStart + c.index! + c[0].length }));
       const unused = items.filter((c) => this.ran.has(c.code) && !this.usedNoqa.has(`${line}:${c.code}`));
       if (unused.length === 0) continue;
       const text = this.file.text;
@@ -266,6 +266,14 @@ function lintPython(
     sink.hasSyntaxError = true;
     parseErrorFinding(sink, file.text, syntax.node.startIndex, syntax.node.endIndex, `Python syntax error: ${syntax.message}`);
   }
+  const deep = excessiveNesting(file.text, source.root);
+  if (deep >= 0) {
+    // Python refuses the file, and rules doing a little work per level of nesting would add up to
+    // time quadratic in its depth: the syntax error is all that is reported.
+    if (!syntax) parseErrorFinding(sink, file.text, deep, deep + 1, `Python syntax error: too many nested parentheses (more than ${MAX_BRACKET_NESTING} levels)`);
+    result.skipped.push({ path: file.path, reason: `brackets nested deeper than ${MAX_BRACKET_NESTING} levels (Python refuses it): rules not run` });
+    return;
+  }
   const worker = workspace.workerOf(file.path);
   const running: { rule: Rule; visitors: PythonVisitors }[] = [];
   for (const rule of rules) {
@@ -320,21 +328,27 @@ function lintPython(
     }
   }
   if (byWord.size > 0) {
-    const seen = running.map(() => new Set<string>());
+    // Per rule, the nodes climbed through. A rule stops climbing at a node it has climbed through
+    // before: the hit that got there first went on to the statement, so the rest is done. Without
+    // that, a chain of n hits one inside the other (`a + a + … + a`) costs n² steps.
+    const climbed = running.map(() => new Set<string>());
     // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
-    source.forEachIdentifierPath(new Set(byWord.keys()), (word, levels, nodeAt) => {
-      const ruleIdx = byWord.get(word)!;
-      levels.forEach(({ type, start, end }, level) => {
+    source.forEachIdentifierPath(new Set(byWord.keys()), (word, levelAt, nodeAt) => {
+      let climbing = byWord.get(word)!;
+      for (let level = 0; climbing.length > 0; level++) {
+        const at = levelAt(level);
+        if (!at) break;
+        const { type, start, end } = at;
+        const key = `${start}:${end}:${type}`;
+        climbing = climbing.filter((i) => !climbed[i].has(key));
         let node: SyntaxNode | null = null;
-        for (const i of ruleIdx) {
+        for (const i of climbing) {
+          climbed[i].add(key);
           const visitor = running[i].visitors[type];
           if (!visitor || type === 'module') continue;
-          const key = `${start}:${end}:${type}`;
-          if (seen[i].has(key)) continue;
-          seen[i].add(key);
           call(running[i].rule, visitor, (node ??= nodeAt(level)));
         }
-      });
+      }
     });
   }
 

@@ -389,10 +389,25 @@ function isHigh(c: number): boolean {
   return c >= 0xd800 && c <= 0xdbff;
 }
 
+interface Lines {
+  lines: string[];
+  index: LineIndex;
+}
+
+const linesCache = new Map<string, Lines>();
+
+function linesOf(text: string): Lines {
+  let l = linesCache.get(text);
+  if (!l) {
+    if (linesCache.size > 16) linesCache.clear();
+    linesCache.set(text, (l = { lines: splitLines(text), index: new LineIndex(text) }));
+  }
+  return l;
+}
+
 /** Problems with a range (1-based, UTF-16 columns, end exclusive) in a text; [] when it lies inside. */
 export function rangeProblems(text: string, r: { line: number; column: number; endLine: number; endColumn: number }): string[] {
-  const lines = splitLines(text);
-  const index = new LineIndex(text);
+  const { lines, index } = linesOf(text);
   const out: string[] = [];
   if (index.lineCount !== lines.length) out.push(`LineIndex counts ${index.lineCount} lines, the text has ${lines.length}`);
   const at = (line: number, column: number, what: string) => {
@@ -411,6 +426,9 @@ export function rangeProblems(text: string, r: { line: number; column: number; e
   if (r.endLine < r.line || (r.endLine === r.line && r.endColumn < r.column)) out.push(`end ${r.endLine}:${r.endColumn} before start ${r.line}:${r.column}`);
   return out;
 }
+
+/** Safe fixes applied and re-parsed one by one per file; the rest are checked together. */
+const MAX_SINGLE_FIX_CHECKS = 20;
 
 export interface CheckOptions {
   config?: RepoConfig;
@@ -434,6 +452,7 @@ export function resultProblems(files: readonly SourceFile[], result: AnalyzeResu
     return p;
   };
   const byFile = new Map<string, Finding[]>();
+  const checkedPerFile = new Map<string, number>();
   for (const f of result.findings) {
     const text = byPath.get(f.path);
     const where = `${f.code} ${f.path}:${f.line}:${f.column}`;
@@ -449,6 +468,10 @@ export function resultProblems(files: readonly SourceFile[], result: AnalyzeResu
     if (tally) tally.fixesChecked++;
     for (const [i, e] of f.fix.edits.entries()) for (const p of rangeProblems(text, e)) problems.push(`${where}: fix edit ${i}: ${p}`);
     if (f.fix.applicability !== 'safe' || !parsedBefore(f.path)) continue;
+    // Each check re-parses the file: a few per file, then only all of them together (below).
+    const checked = (checkedPerFile.get(f.path) ?? 0) + 1;
+    checkedPerFile.set(f.path, checked);
+    if (checked > MAX_SINGLE_FIX_CHECKS) continue;
     let fixed: string;
     try {
       fixed = applyTextEdits(text, f.fix.edits as TextEdit[]);
