@@ -1,7 +1,7 @@
 // Spelling JavaScript values in Python fixes (JS null, JSON.parse, Object.fromEntries) with the
 // imports they need, and telling code that runs while a module is imported from code that runs
 // later (inside a function or lambda body).
-import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
+import { enclosingFunction, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 import type { OffsetEdit, RuntimeProfile } from '../../src/engine/types.js';
 import { ensureFromImport } from './python-edits.js';
 
@@ -77,8 +77,7 @@ export function executionTime(node: SyntaxNode): 'import' | 'call' | 'never' {
 
 /** The function (def or lambda) whose local scope holds `node`, or null at module level. */
 function scopeFunction(node: SyntaxNode): SyntaxNode | null {
-  for (let n = node.parent; n; n = n.parent) if (n.type === 'function_definition' || n.type === 'lambda') return n;
-  return null;
+  return enclosingFunction(node);
 }
 
 /** True when `node` binds in the scope of `fn` (null: the module), not in a nested def, lambda or class. */
@@ -112,6 +111,43 @@ function otherTargets(b: SyntaxNode): SyntaxNode[] {
   return target.type === 'identifier' ? [target] : target.descendantsOfType('identifier').filter((id) => id.parent?.type !== 'attribute' && id.parent?.type !== 'subscript');
 }
 
+/** What a scope's plain assignments give each name, and the names some other binding sets. */
+interface ScopeBindings {
+  values: Map<string, SyntaxNode[]>;
+  unknown: Set<string>;
+}
+
+/** Per file and scope: one pass over a scope's bindings instead of one per lookup. */
+const scopeBindings = new WeakMap<PythonSource, Map<string, ScopeBindings>>();
+
+function bindingsOf(source: PythonSource, fn: SyntaxNode | null, scope: SyntaxNode): ScopeBindings {
+  let byScope = scopeBindings.get(source);
+  if (!byScope) scopeBindings.set(source, (byScope = new Map()));
+  const key = fn ? `${fn.startIndex}:${fn.endIndex}` : 'module';
+  let found = byScope.get(key);
+  if (found) return found;
+  found = { values: new Map(), unknown: new Set() };
+  for (const a of scope.descendantsOfType('assignment')) {
+    const left = a.childForFieldName('left');
+    if (!left || !inScope(a, fn)) continue;
+    if (left.type === 'identifier') {
+      let right = a.childForFieldName('right');
+      while (right?.type === 'assignment') right = right.childForFieldName('right');
+      if (!right) continue;
+      const list = found.values.get(left.text);
+      if (list) list.push(right);
+      else found.values.set(left.text, [right]);
+    } else {
+      for (const id of otherTargets(left)) found.unknown.add(id.text);
+    }
+  }
+  for (const b of scope.descendantsOfType(OTHER_BINDINGS)) {
+    if (inScope(b, fn)) for (const id of otherTargets(b)) found.unknown.add(id.text);
+  }
+  byScope.set(key, found);
+  return found;
+}
+
 /** Every value `name` is assigned in the scope that reads it at `at` (flow-insensitive). */
 export function valuesOfName(source: PythonSource, at: SyntaxNode, name: string): NameValues {
   const fn = scopeFunction(at);
@@ -130,20 +166,8 @@ export function valuesOfName(source: PythonSource, at: SyntaxNode, name: string)
   }
   const scope = fn ? fn.childForFieldName('body') : source.root;
   if (!scope) return out;
-  for (const a of scope.descendantsOfType('assignment')) {
-    const left = a.childForFieldName('left');
-    if (!left || !inScope(a, fn)) continue;
-    if (left.type === 'identifier') {
-      if (left.text !== name) continue;
-      let right = a.childForFieldName('right');
-      while (right?.type === 'assignment') right = right.childForFieldName('right');
-      if (right) out.values.push(right);
-    } else if (otherTargets(left).some((id) => id.text === name)) {
-      out.unknown = true;
-    }
-  }
-  for (const b of scope.descendantsOfType(OTHER_BINDINGS)) {
-    if (inScope(b, fn) && otherTargets(b).some((id) => id.text === name)) out.unknown = true;
-  }
+  const bindings = bindingsOf(source, fn, scope);
+  out.values.push(...(bindings.values.get(name) ?? []));
+  if (bindings.unknown.has(name)) out.unknown = true;
   return out;
 }
