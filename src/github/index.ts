@@ -6,7 +6,7 @@ import type { Rule } from '../engine/index.js';
 import { payloadProblem, REVIEWED_ACTIONS, targetOf, triggerOf } from './events.js';
 import { CONFIG_FILE_NAME } from './repo-config.js';
 import { reviewPullRequest } from './review-pull-request.js';
-import { httpStatus } from './types.js';
+import { httpStatus, type ReviewTrigger } from './types.js';
 
 export interface AppOptions {
   /** The rules to run; all by default. */
@@ -15,21 +15,53 @@ export interface AppOptions {
   sleep?: (ms: number) => Promise<void>;
 }
 
+/** A delivery waiting for (or having) its turn: the head it reviews, and for a push the head before. */
+interface Turn {
+  head: string;
+  before?: string;
+  trigger: ReviewTrigger;
+  draft: boolean;
+}
+
+/** Whether `later`, queued behind `turn`, makes `turn`'s run pointless. */
+function makesRedundant(later: Turn, turn: Turn): boolean {
+  // A later push replaced this head: GitHub's head has moved on, the run would read and drop itself.
+  if (later.before === turn.head && later.head !== turn.head) return true;
+  // The same head again (a redelivery, opened and ready_for_review together…): the later run does all
+  // this one would, reading GitHub afresh — unless only this one forces a review (a new base) or
+  // would review a pull request the later one sees as a draft.
+  return later.head === turn.head && (turn.trigger !== 'base-changed' || later.trigger === 'base-changed') && (!later.draft || turn.draft);
+}
+
 /**
- * Runs tasks with the same key one after the other, in the order they arrive; other keys run
- * alongside. Keys leave the map when their last task is done.
+ * Runs the deliveries of one key (a pull request) one after the other, in the order they arrive;
+ * other keys run alongside. A delivery whose turn comes while a later one queued behind it makes it
+ * redundant is skipped (see makesRedundant): a burst costs one full run, not one per delivery.
+ * Keys leave the map when their last delivery is done.
  */
-function turns(): <T>(key: string, task: () => Promise<T>) => Promise<T> {
+function turns(): <T>(key: string, turn: Turn, task: () => Promise<T>, superseded: () => T) => Promise<T> {
   const tails = new Map<string, Promise<void>>();
-  return (key, task) => {
-    const run = (tails.get(key) ?? Promise.resolve()).then(task);
+  const queued = new Map<string, Turn[]>();
+  return (key, turn, task, superseded) => {
+    const line = queued.get(key) ?? [];
+    line.push(turn);
+    queued.set(key, line);
+    const start = () => {
+      const later = line.slice(line.indexOf(turn) + 1);
+      return later.some((t) => makesRedundant(t, turn)) ? superseded() : task();
+    };
+    const run = (tails.get(key) ?? Promise.resolve()).then(start);
     const tail = run.then(
       () => undefined,
       () => undefined,
     );
     tails.set(key, tail);
     void tail.then(() => {
-      if (tails.get(key) === tail) tails.delete(key);
+      line.splice(line.indexOf(turn), 1);
+      if (tails.get(key) === tail) {
+        tails.delete(key);
+        queued.delete(key);
+      }
     });
     return run;
   };
@@ -45,7 +77,8 @@ function tokenRefused(err: unknown): boolean {
 export function createApp(options: AppOptions = {}): (app: Probot) => void {
   return (app) => {
     // Deliveries for one pull request are reviewed in turn within a process: a redelivery arriving
-    // while the first delivery runs then finds that run's review instead of posting its own.
+    // while the first delivery runs then finds that run's review instead of posting its own, and a
+    // burst of deliveries costs one full run, not one per delivery.
     const inTurn = turns();
     app.on([...REVIEWED_ACTIONS], async (context) => {
       const problem = payloadProblem(context.payload);
@@ -68,7 +101,11 @@ export function createApp(options: AppOptions = {}): (app: Probot) => void {
           target,
         );
       const key = `${target.owner}/${target.repo}#${target.number}`.toLowerCase();
-      await inTurn(key, async () => {
+      const before = (context.payload as { before?: unknown }).before;
+      const turn: Turn = { head: target.headSha, trigger, draft: target.draft, ...(typeof before === 'string' ? { before } : {}) };
+      const superseded = () =>
+        context.log.info({ pullRequest: key, head: target.headSha, trigger }, 'a later delivery queued for this pull request covers this one; skipping it');
+      await inTurn(key, turn, async () => {
         try {
           await review();
         } catch (err) {
@@ -79,7 +116,7 @@ export function createApp(options: AppOptions = {}): (app: Probot) => void {
           await context.octokit.auth({ type: 'installation', refresh: true });
           await review();
         }
-      });
+      }, superseded);
     });
   };
 }

@@ -192,6 +192,7 @@ export const productionOctokit = ProbotOctokit.defaults((options: any) => ({
 }));
 
 export interface ProbotOptions {
+  /** The app's options; TEST_RULES by default, `{}` for every rule. */
   app?: AppOptions;
   /** Octokit as in production (retries and throttling on) instead of both off. */
   production?: boolean;
@@ -215,7 +216,8 @@ export async function makeProbot(options: ProbotOptions = {}): Promise<Probot> {
     ...(options.log ? { log: options.log } : { logLevel: 'fatal' }),
     Octokit: options.production ? productionOctokit : testOctokit,
   });
-  await probot.load(createApp({ rules: TEST_RULES, sleep: recordWait, ...options.app }));
+  // The pinned test rules unless the test brings its own options ({} for every rule).
+  await probot.load(createApp({ sleep: recordWait, ...(options.app ?? { rules: TEST_RULES }) }));
   return probot;
 }
 
