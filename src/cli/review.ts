@@ -106,7 +106,7 @@ export async function runReviewCommand(args: string[]): Promise<number> {
       process.stderr.write(`pyworkers-review: ${local.repoConfig!.path} is invalid, using the defaults: ${configNotes.config.problems.join('; ')}\n`);
     }
     const headSha = local.head ?? '0'.repeat(40);
-    const { analysis, plan, config: used } = runReviewPipeline({ files: local.files, context: local.context, config, headSha, rules: RULES });
+    const { analysis, plan, config: used } = await runReviewPipeline({ files: local.files, context: local.context, config, headSha, rules: RULES });
     const notes = notesFrom(analysis, { ...configNotes, skipped: local.unreadable });
     const body = composeReviewBody({
       findings: analysis.findings,

@@ -183,7 +183,7 @@ async function runReview(deps: ReviewDeps, target: PullRequestTarget, progress: 
     if (read?.kind === 'text') context.push({ path, text: read.text });
   }
 
-  const { analysis, plan, config } = runReviewPipeline({
+  const { analysis, plan, config } = await runReviewPipeline({
     files,
     context,
     config: loaded.config,

@@ -3,7 +3,7 @@
 import { createHash } from 'node:crypto';
 import { RULES } from '../../rules/index.js';
 import {
-  analyze,
+  analyzeAsync,
   DEFAULT_CONFIG,
   type AnalyzeResult,
   type Finding,
@@ -69,15 +69,18 @@ export function ruleExplainer(rules: readonly Rule[]): (code: string) => RuleExp
   };
 }
 
-/** Runs the engine over the changed files and plans the review. */
-export function runReviewPipeline(input: PipelineInput): PipelineResult {
+/**
+ * Runs the engine over the changed files and plans the review. Asynchronous so the event loop can
+ * free each parsed tree as it goes: a large pull request would otherwise hold every tree at once.
+ */
+export async function runReviewPipeline(input: PipelineInput): Promise<PipelineResult> {
   const config = input.config ?? structuredClone(DEFAULT_CONFIG);
   const rules = input.rules ?? RULES;
   const lint: SourceFile[] = [];
   for (const file of input.files.values()) {
     if (file.status !== 'removed') lint.push({ path: file.path, text: file.text });
   }
-  const analysis = analyze({ files: lint, context: input.context ?? [], rules, config });
+  const analysis = await analyzeAsync({ files: lint, context: input.context ?? [], rules, config });
   const plan = planReview({
     findings: analysis.findings,
     files: input.files,
