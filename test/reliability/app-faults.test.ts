@@ -103,7 +103,7 @@ const cases: Case[] = [
   { name: '403 secondary rate limit (retry-after 30) reading the config', faults: [{ match: on.config, reply: http(403, SECONDARY, { 'retry-after': '30' }) }], first: 'reviewed', waits: [30] },
   { name: '429 (retry-after 2) listing the changed files', faults: [{ match: on.files, reply: http(429, SECONDARY, { 'retry-after': '2' }) }], first: 'reviewed', waits: [2] },
   { name: '429 (retry-after 1) creating the check run', faults: [{ match: on.checkCreate, reply: http(429, SECONDARY, { 'retry-after': '1' }) }], first: 'reviewed', waits: [1] },
-  { name: '403 secondary rate limit without retry-after, resolving nothing', faults: [{ match: on.state, reply: http(403, SECONDARY) }], first: 'reviewed', waits: [60] },
+  { name: '403 secondary rate limit without retry-after reading the review state', faults: [{ match: on.state, reply: http(403, SECONDARY) }], first: 'reviewed', waits: [60] },
   {
     name: '403 secondary rate limit twice in a row posting the review',
     faults: [{ match: on.review, times: 2, reply: http(403, SECONDARY, { 'retry-after': '5' }) }],
@@ -284,35 +284,58 @@ describe('faults that need more than one push or many findings', () => {
     expect(fake.threads.filter((t) => t.isResolved)).toHaveLength(1);
   });
 
-  it('an installation token GitHub no longer accepts (401): a new token, the review posted once', async () => {
-    vi.useFakeTimers({ toFake: ['Date'] });
-    try {
-      const fake = fixtureFake();
-      const double = new GitHubDouble(fake).install();
-      const probot = await makeProbot();
-      expect((await deliver(probot, pullRequestPayload(fake, 'opened'))).ok).toBe(true);
-      expect(fake.tokens).toEqual(['ghs_reliability_token_1']);
-
-      // Half an hour later (Probot still caches the token), GitHub has revoked it.
-      vi.setSystemTime(Date.now() + 30 * 60_000);
-      double.fail({ match: (r) => r.authorization === 'token ghs_reliability_token_1', times: Infinity, reply: http(401, 'Bad credentials') });
-      moveTo(fake, HEAD_2);
-      const result = await deliver(probot, pullRequestPayload(fake, 'synchronize'));
-      expect(result.ok, result.error).toBe(true);
-      expect(fake.tokens).toEqual(['ghs_reliability_token_1', 'ghs_reliability_token_2']);
-      expect(double.fired.length).toBeGreaterThan(0);
-      expect(fake.submittedReviews().map((r) => r.commit_id)).toEqual([HEAD_1, HEAD_2]);
-      expect(fake.checkRuns.map((r) => [r.head_sha, r.output.title])).toEqual([
-        [HEAD_1, '5 errors'],
-        [HEAD_2, '5 errors'],
-      ]);
-      // Everything after the refusal went with the new token.
-      const last = fake.authorizations.slice(-3);
-      expect(last.every((a) => a === 'token ghs_reliability_token_2')).toBe(true);
-    } finally {
-      vi.useRealTimers();
-    }
+  it('a check run GitHub created though it answered 502: the incomplete one after it is completed by the redelivery', async () => {
+    const fake = fixtureFake();
+    const double = new GitHubDouble(fake).install();
+    double.fail({ match: on.checkCreate, applied: true, reply: http(502) });
+    const probot = await makeProbot();
+    const payload = pullRequestPayload(fake, 'opened');
+    expect((await deliver(probot, payload)).ok).toBe(false);
+    // The lost one (complete) and the incomplete report after it, which GitHub shows (the newest).
+    expect(fake.checkRuns.map((r) => r.output.title)).toEqual(['5 errors', 'Review incomplete']);
+    expect((await deliver(probot, payload)).ok).toBe(true);
+    // The newest is completed in place: GitHub shows a complete check run; one review throughout.
+    expect(fake.checkRuns.map((r) => [r.output.title, r.annotations.length])).toEqual([
+      ['5 errors', 5],
+      ['5 errors', 5],
+    ]);
+    expect(fake.submittedReviews()).toHaveLength(1);
   });
+
+  for (const from of ['the first request', 'the review POST'] as const) {
+    it(`an installation token GitHub no longer accepts (401 from ${from}): a new token, the review posted once`, async () => {
+      vi.useFakeTimers({ toFake: ['Date'] });
+      try {
+        const fake = fixtureFake();
+        const double = new GitHubDouble(fake).install();
+        const probot = await makeProbot();
+        expect((await deliver(probot, pullRequestPayload(fake, 'opened'))).ok).toBe(true);
+        expect(fake.tokens).toEqual(['ghs_reliability_token_1']);
+
+        // Half an hour later (Probot still caches the token, for 59 minutes), GitHub refuses it:
+        // from the first request on, or only from the review POST (it expired during the run).
+        vi.setSystemTime(Date.now() + 30 * 60_000);
+        const oldToken = (r: { authorization: string | null }) => r.authorization === 'token ghs_reliability_token_1';
+        double.fail({ match: from === 'the review POST' ? (r) => on.review(r) && oldToken(r) : oldToken, times: Infinity, reply: http(401, 'Bad credentials') });
+        moveTo(fake, HEAD_2);
+        const result = await deliver(probot, pullRequestPayload(fake, 'synchronize'));
+        expect(result.ok, result.error).toBe(true);
+        expect(fake.tokens).toEqual(['ghs_reliability_token_1', 'ghs_reliability_token_2']);
+        expect(double.fired).toHaveLength(1);
+        expect(fake.submittedReviews().map((r) => r.commit_id)).toEqual([HEAD_1, HEAD_2]);
+        // No incomplete check run on the way: a refused token is not reported, the new one finishes.
+        expect(fake.checkRuns.map((r) => [r.head_sha, r.output.title])).toEqual([
+          [HEAD_1, '5 errors'],
+          [HEAD_2, '5 errors'],
+        ]);
+        // Everything after the refusal went with the new token.
+        const last = fake.authorizations.slice(-3);
+        expect(last.every((a) => a === 'token ghs_reliability_token_2')).toBe(true);
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  }
 });
 
 describe('with Octokit as production has it (retries and throttling on)', () => {

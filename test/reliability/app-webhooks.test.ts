@@ -9,7 +9,7 @@ import type { Probot } from 'probot';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { HEAD_1, HEAD_2 } from '../github/fixtures.js';
 import { pullRequestPayload } from '../github/helpers.js';
-import { fixtureFake, GitHubDouble, isolateNetwork, makeProbot, moveTo, on, watchCrashes } from './app-support.js';
+import { capturedLog, fixtureFake, GitHubDouble, isolateNetwork, makeProbot, moveTo, on, watchCrashes } from './app-support.js';
 
 const SECRET = 'reliability-webhook-secret';
 
@@ -306,5 +306,59 @@ describe('racing pushes', () => {
       target = undefined;
       nock.cleanAll();
     }
+  });
+});
+
+describe('deliveries queued for one pull request', () => {
+  it('skips those a later queued delivery covers (a newer push, the same head again), never a new base or a non-draft review', async () => {
+    const fake = fixtureFake();
+    const double = new GitHubDouble(fake).install();
+    const { log, lines } = capturedLog('info');
+    const probot = await makeProbot({ log });
+    const HEAD_3 = '5'.repeat(40);
+    // The pushes happened: GitHub's head is HEAD_3 (with HEAD_2's files).
+    fake.commits.set(HEAD_2, fake.commits.get(HEAD_1)!);
+    fake.setHead(HEAD_3, fake.commits.get(HEAD_1)!, fake.pr.files);
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let arrived!: () => void;
+    const atGate = new Promise<void>((r) => (arrived = r));
+    // The first delivery's run holds at its file read while the others queue behind it.
+    double.gate = async (r) => {
+      if (on.readFiles(r) && String(r.body.variables.p0).startsWith(HEAD_1)) {
+        arrived();
+        await held;
+      }
+    };
+    const push = (head: string, before: string, draft = false) => ({ ...pullRequestPayload(fake, 'synchronize', { headSha: head, draft }), before, after: head });
+    const queue: [string, any][] = [
+      ['opened A', pullRequestPayload(fake, 'opened', { headSha: HEAD_1 })],
+      ['synchronize B', push(HEAD_2, HEAD_1)],
+      ['synchronize C', push(HEAD_3, HEAD_2)],
+      ['ready_for_review C', pullRequestPayload(fake, 'ready_for_review', { headSha: HEAD_3 })],
+      ['edited C, new base', pullRequestPayload(fake, 'edited', { headSha: HEAD_3, baseChanged: true })],
+      ['reopened C', pullRequestPayload(fake, 'reopened', { headSha: HEAD_3 })],
+      ['synchronize C as a draft', push(HEAD_3, HEAD_2, true)],
+    ];
+    const receive = (payload: unknown) => probot.receive({ id: randomUUID(), name: 'pull_request', payload } as any);
+    const first = receive(queue[0]![1]);
+    await atGate; // the first run is under way
+    const runs = [first, ...queue.slice(1).map(([, payload]) => receive(payload))];
+    await new Promise((r) => setTimeout(r, 500)); // all queued behind the held run
+    release();
+    await Promise.all(runs);
+
+    const skipped = lines
+      .map((l) => JSON.parse(l))
+      .filter((l) => l.msg === 'a later delivery queued for this pull request covers this one; skipping it')
+      .map((l) => `${l.trigger} ${l.head.slice(0, 1)}`);
+    // B: C was pushed on top of it. synchronize C: ready_for_review C does all it would. ready_for_review
+    // C: the new base's run does all it would. The new base is not covered by the reopen after it,
+    // nor the reopen by a later delivery that sees a draft.
+    expect(skipped).toEqual(['synchronize 3', 'synchronize 5', 'ready_for_review 5']);
+    const stateReads = fake.requests.filter((r) => r.operation === 'PyworkersReviewState').map((r) => r.body.variables.head.slice(0, 1));
+    expect(stateReads).toEqual(['2', '5', '5']); // opened A (dropped: head moved), new base C, reopened C
+    expect(fake.submittedReviews().map((r) => r.commit_id)).toEqual([HEAD_3]);
+    expect(fake.checkRuns.map((r) => r.head_sha)).toEqual([HEAD_3]);
   });
 });
