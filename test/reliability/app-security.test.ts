@@ -292,7 +292,7 @@ describe('repository configuration', () => {
 });
 
 describe('secrets', () => {
-  it('never appear in Probot logs at trace level: a webhook through the middleware, a review, a refused token and a failure', async () => {
+  it('never appear in Probot logs at trace level: a signed and a forged webhook through the middleware, a review, a failed one', async () => {
     const secret = `whsec-${randomUUID()}`;
     const { log, lines } = capturedLog('trace');
     const fake = fixtureFake();
