@@ -84,9 +84,15 @@ function reportMissingPythonWorkers(ctx: ConfigContext, doc: ConfigDocument, lis
 }
 
 /** Workflow classes of this Worker that the sections using `list` bind, when they run without python_workflows. */
+/** The Worker's Workflow classes, read once per config (checkWorkflows runs once per flag list). */
+const workflowClassesOf = new WeakMap<ConfigDocument, Map<string, boolean> | null>();
+
 function checkWorkflows(ctx: ConfigContext, worker: Worker, doc: ConfigDocument, list: FlagList): void {
-  const modules = workerModules(ctx.workspace, worker);
-  const classes = modules ? workflowClasses(modules) : null;
+  let classes = workflowClassesOf.get(doc);
+  if (classes === undefined) {
+    const modules = workerModules(ctx.workspace, worker);
+    workflowClassesOf.set(doc, (classes = modules ? workflowClasses(modules) : null));
+  }
   const ownNames = scriptNames(doc);
   const needing: { className: string; date: string }[] = [];
   for (const section of list.users) {

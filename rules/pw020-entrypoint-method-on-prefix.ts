@@ -36,6 +36,13 @@ export const rule: Rule = {
   },
   triggers: Object.keys(RENAMES),
   python(ctx) {
+    // Where each name occurs, found once per file (a scan of the text per method is quadratic).
+    const occurrences = new Map<string, number[]>();
+    const occurrencesOf = (name: string) => {
+      let list = occurrences.get(name);
+      if (!list) occurrences.set(name, (list = ctx.source.findIdentifiers(new Set([name])).map((id) => id.startIndex)));
+      return list;
+    };
     return {
       function_definition(def) {
         const name = functionName(def);
@@ -45,7 +52,7 @@ export const rule: Rule = {
         if (!cls || entrypointKind(ctx, cls) !== 'WorkerEntrypoint') return;
         const nameNode = def.childForFieldName('name')!;
         // Any other use of the name, `self.on_fetch(...)` included, outside strings and comments.
-        const referenced = ctx.source.findIdentifiers(new Set([name])).some((id) => id.startIndex !== nameNode.startIndex);
+        const referenced = occurrencesOf(name).some((at) => at !== nameNode.startIndex);
         const hasTarget = methodsOf(cls).some((m) => functionName(m) === target);
         // `fetch` delegating to an `on_fetch` helper is a working design.
         if (hasTarget && referenced) return;

@@ -123,8 +123,14 @@ export function boundScriptNames(doc: ConfigDocument): Set<string> {
 }
 
 /** The names a Worker is deployed under: its `name`, and `<name>-<env>` or an environment's own `name`. */
+const scriptNamesOf = new WeakMap<ConfigDocument, Set<string>>();
+
 export function scriptNames(doc: ConfigDocument): Set<string> {
+  // Rules ask once per section: computed once per document, or a config with many env sections costs n².
+  const known = scriptNamesOf.get(doc);
+  if (known) return known;
   const names = new Set<string>();
+  scriptNamesOf.set(doc, names);
   const top = doc.get(['name'])?.value;
   for (const s of sections(doc)) {
     const own = doc.get([...s.path, 'name'])?.value;

@@ -28,8 +28,16 @@ export function entrypointKind(ctx: PythonContext, cls: SyntaxNode): EntrypointK
   return null;
 }
 
+/** Per file, the names of its module-level classes (read once: rules ask per method). */
+const moduleClasses = new WeakMap<object, Set<string>>();
+
 function definesClass(ctx: PythonContext, name: string): boolean {
-  return ctx.source.root.namedChildren.some((s) => s.type === 'class_definition' && s.childForFieldName('name')?.text === name);
+  let names = moduleClasses.get(ctx.source);
+  if (!names) {
+    names = new Set(ctx.source.root.namedChildren.filter((s) => s.type === 'class_definition').map((s) => s.childForFieldName('name')?.text ?? ''));
+    moduleClasses.set(ctx.source, names);
+  }
+  return names.has(name);
 }
 
 /** The statement a function definition occupies in its block (the decorated_definition when decorated). */

@@ -11,9 +11,16 @@ export interface Spelling {
   edits: OffsetEdit[];
 }
 
+/** Per file, the answers of nameInUse: each is a scan of the whole text, and fixes ask once per finding. */
+const namesInUse = new WeakMap<PythonSource, Map<string, boolean>>();
+
 /** True when `name` occurs as an identifier anywhere in the file, outside strings and comments. */
 function nameInUse(source: PythonSource, name: string): boolean {
-  return source.findIdentifiers(new Set([name])).length > 0;
+  let known = namesInUse.get(source);
+  if (!known) namesInUse.set(source, (known = new Map()));
+  let answer = known.get(name);
+  if (answer === undefined) known.set(name, (answer = source.findIdentifiers(new Set([name])).length > 0));
+  return answer;
 }
 
 /**

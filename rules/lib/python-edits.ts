@@ -43,6 +43,19 @@ export function removeImportedName(source: PythonSource, stmt: SyntaxNode, item:
  * module-level import (or at the top, after a docstring and __future__ imports).
  */
 export function ensureFromImport(source: PythonSource, module: string, name: string): OffsetEdit[] {
+  // The same for every finding of a file that needs the import: found once (reading the module's
+  // statements per finding is quadratic in a large file).
+  let known = fromImports.get(source);
+  if (!known) fromImports.set(source, (known = new Map()));
+  const key = `${module}\0${name}`;
+  let edits = known.get(key);
+  if (!edits) known.set(key, (edits = findFromImport(source, module, name)));
+  return edits.map((e) => ({ ...e }));
+}
+
+const fromImports = new WeakMap<PythonSource, Map<string, OffsetEdit[]>>();
+
+function findFromImport(source: PythonSource, module: string, name: string): OffsetEdit[] {
   const existing = source.imports().find((b) => !b.scope && b.local === name && b.qualified === `${module}.${name}`);
   if (existing) return [];
   const eol = detectEol(source.text);

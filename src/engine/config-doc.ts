@@ -2,7 +2,7 @@
 // comments, key order, indentation and trailing commas.
 import * as jsonc from 'jsonc-parser';
 import { parseTOML, type AST } from 'toml-eslint-parser';
-import { detectEol, LineIndex } from './text.js';
+import { detectEol } from './text.js';
 import type { OffsetEdit } from './types.js';
 
 export type ConfigPath = (string | number)[];
@@ -65,7 +65,7 @@ export class ConfigDocument {
     let node: ConfigNode | undefined = this.root;
     for (const seg of path) {
       if (!node) return undefined;
-      node = node.children.find((c) => c.path[c.path.length - 1] === seg);
+      node = child(node, seg);
     }
     return node;
   }
@@ -120,7 +120,7 @@ export class ConfigDocument {
       return this.insertEntry(obj, entries, `${keyText} = ${literal}`);
     }
     if (obj.style === 'implicit') return this.setInImplicitTable(obj, keyText, literal);
-    const eol = detectEol(this.text);
+    const eol = this.eol();
     const entries = obj.children.filter((c) => c.style !== 'table' && c.style !== 'array-of-tables' && c.style !== 'implicit');
     const lastEntry = entries.reduce<ConfigNode | undefined>((a, c) => (!a || c.end > a.end ? c : a), undefined);
     if (lastEntry) {
@@ -196,7 +196,7 @@ export class ConfigDocument {
     const text = this.text;
     const open = container.start;
     const close = container.end - 1;
-    const eol = detectEol(text);
+    const eol = this.eol();
     const sameLine = (a: number, b: number) => !/[\r\n]/.test(text.slice(a, b));
     const isObject = container.kind === 'object';
     const last = entries[entries.length - 1];
@@ -250,7 +250,7 @@ export class ConfigDocument {
    * was made by dotted keys.
    */
   private setInImplicitTable(obj: ConfigNode, keyText: string, literal: string): OffsetEdit[] {
-    const eol = detectEol(this.text);
+    const eol = this.eol();
     const leaf = lastDottedLeaf(obj);
     if (leaf) {
       // `a.b.c = 1` made this table: add `a.b.<key> = …` beside it.
@@ -267,24 +267,38 @@ export class ConfigDocument {
     return [{ start: first, end: first, text: `[${header}]${eol}${keyText} = ${literal}${eol}${eol}` }];
   }
 
-  private indentUnit(): string {
-    const m = /^([ \t]+)\S/m.exec(this.text);
-    return m ? m[1] : '  ';
+  // Facts about the whole text, each found once per document: fixes for a config with many
+  // sections would otherwise scan the whole text once per fix.
+  private eolMemo: string | undefined;
+  private indentMemo: string | undefined;
+
+  private eol(): string {
+    return (this.eolMemo ??= detectEol(this.text));
   }
 
+  private indentUnit(): string {
+    if (this.indentMemo === undefined) {
+      const m = /^([ \t]+)\S/m.exec(this.text);
+      this.indentMemo = m ? m[1] : '  ';
+    }
+    return this.indentMemo;
+  }
+
+  /** Offset of the line break ending the line that holds `offset` (the text's end on the last line). */
   private lineEndAfter(offset: number): number {
-    const idx = new LineIndex(this.text);
-    const { line } = idx.position(offset);
-    return idx.lineEnd(line);
+    const text = this.text;
+    let i = Math.max(0, Math.min(offset, text.length));
+    if (text[i] === '\n' && text[i - 1] === '\r') return i - 1;
+    while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+    return i;
   }
 
   private formatting(): jsonc.FormattingOptions {
-    const m = /^([ \t]+)\S/m.exec(this.text);
-    const indent = m ? m[1] : '  ';
+    const indent = this.indentUnit();
     return {
       insertSpaces: !indent.startsWith('\t'),
       tabSize: indent.startsWith('\t') ? 1 : indent.length,
-      eol: detectEol(this.text),
+      eol: this.eol(),
     };
   }
 }
@@ -468,8 +482,23 @@ function keyNames(key: AST.TOMLKey): string[] {
   return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : String(k.value)));
 }
 
+/** Per node, its children by key (the first one, as a search would find), caught up as children are added. */
+const childIndex = new WeakMap<ConfigNode, { byKey: Map<string | number, ConfigNode>; seen: number }>();
+
+/**
+ * The child of `parent` named `seg`. Indexed: rules look up keys of every section and TOML
+ * building looks up every key it adds, so a search of the children would be quadratic on a config
+ * with many keys or sections.
+ */
 function child(parent: ConfigNode, seg: string | number): ConfigNode | undefined {
-  return parent.children.find((c) => c.path[c.path.length - 1] === seg);
+  let index = childIndex.get(parent);
+  if (!index || index.seen > parent.children.length) childIndex.set(parent, (index = { byKey: new Map(), seen: 0 }));
+  for (; index.seen < parent.children.length; index.seen++) {
+    const c = parent.children[index.seen];
+    const key = c.path[c.path.length - 1];
+    if (!index.byKey.has(key)) index.byKey.set(key, c);
+  }
+  return index.byKey.get(seg);
 }
 
 function ensureObject(parent: ConfigNode, seg: string | number, at: number): ConfigNode {

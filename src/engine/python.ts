@@ -333,6 +333,8 @@ export class PythonSource {
   private moduleAssigned: Set<string> | null = null;
   private localCache = new Map<number, Set<string>>();
   private reboundCache = new Map<string, boolean>();
+  /** Offsets of every run of word characters, by its text (what `\bname\b` finds), made on first use. */
+  private wordOffsets: Map<string, number[]> | null = null;
   /** Offset ranges of the file's import statements. */
   private importRanges: { start: number; end: number }[] = [];
 
@@ -456,9 +458,25 @@ export class PythonSource {
     answer = false;
     this.imports();
     const text = this.text;
-    for (const m of text.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\b`, 'g'))) {
-      const at = m.index!;
-      if (this.importRanges.some((r) => at >= r.start && at < r.end)) continue;
+    // A few names get a scan each; past that, one index of every word serves all the others (a
+    // scan per name is quadratic for a file with many imported names). Import statements are found
+    // by binary search, not by a search of every import per occurrence.
+    let offsets: Iterable<number>;
+    if (this.reboundCache.size < 8) {
+      offsets = [...text.matchAll(new RegExp(`\\b${escapeRegExp(name)}\\b`, 'g'))].map((m) => m.index!);
+    } else {
+      if (!this.wordOffsets) {
+        this.wordOffsets = new Map();
+        for (const m of text.matchAll(/[A-Za-z0-9_]+/g)) {
+          const list = this.wordOffsets.get(m[0]);
+          if (list) list.push(m.index!);
+          else this.wordOffsets.set(m[0], [m.index!]);
+        }
+      }
+      offsets = this.wordOffsets.get(name) ?? [];
+    }
+    for (const at of offsets) {
+      if (inRanges(this.importRanges, at)) continue;
       let before = at - 1;
       while (before >= 0 && (text[before] === ' ' || text[before] === '\t')) before--;
       if (text[before] === '.') continue;
@@ -548,6 +566,19 @@ export class PythonSource {
     }
     return out;
   }
+}
+
+/** Whether `at` lies in one of `ranges` (sorted by start, not overlapping). */
+function inRanges(ranges: readonly { start: number; end: number }[], at: number): boolean {
+  let lo = 0;
+  let hi = ranges.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    if (ranges[mid].end <= at) lo = mid + 1;
+    else if (ranges[mid].start > at) hi = mid - 1;
+    else return true;
+  }
+  return false;
 }
 
 const wordPatterns = new Map<string, RegExp>();

@@ -147,6 +147,7 @@ class FindingSink {
   /** Codes of the rules that ran on this file, and the `line:code` noqa entries that silenced something. */
   readonly ran = new Set<string>();
   private readonly usedNoqa = new Set<string>();
+  private readonly noqaByLine = new Map<number, Set<string>>();
 
   constructor(
     private readonly file: SourceFile,
@@ -162,7 +163,10 @@ class FindingSink {
   add(rule: Pick<Rule['meta'], 'code' | 'name' | 'gotcha' | 'severity' | 'fixable'>, report: Report): void {
     const lines = this.lines();
     const range = lines.range(report.start, report.end);
-    if (noqaCodes(lines.lineText(range.line)).has(rule.code)) {
+    let noqa = this.noqaByLine.get(range.line);
+    // Once per line: many findings on one long line would otherwise rescan it each time.
+    if (!noqa) this.noqaByLine.set(range.line, (noqa = noqaCodes(lines.lineText(range.line))));
+    if (noqa.has(rule.code)) {
       this.usedNoqa.add(`${range.line}:${rule.code}`);
       return;
     }
