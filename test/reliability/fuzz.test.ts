@@ -63,6 +63,9 @@ function mutationArb(kind: Kind): fc.Arbitrary<Mutation> {
   );
 }
 
+const BENIGN_RUNS = 200;
+const benignTally = newTally();
+
 afterAll(() => {
   const rows = KINDS.map((k) => {
     const t = tallies.get(k)!;
@@ -72,9 +75,33 @@ afterAll(() => {
       .join(' ');
     return `  ${k.padEnd(12)} inputs=${t.inputs} parsed=${t.parsed} findings=${t.findings} PW000=${t.parseErrors} fixes=${t.fixesChecked} safe-fixes-reparsed=${t.safeFixesReparsed} skipped=${t.skipped}\n      ${ops}`;
   });
-  const total = KINDS.reduce((n, k) => n + tallies.get(k)!.inputs, 0);
+  const b = benignTally;
+  rows.push(`  python, edits that keep it parsing: inputs=${b.inputs} parsed=${b.parsed} findings=${b.findings} fixes=${b.fixesChecked} safe-fixes-reparsed=${b.safeFixesReparsed}`);
+  const total = KINDS.reduce((n, k) => n + tallies.get(k)!.inputs, 0) + b.inputs;
   console.log(`fuzz: ${total} inputs over ${RULES.length} rules (seed ${SEED})\n${rows.join('\n')}`);
 });
+
+/** Whole statements from TOKENS.python, for edits that keep a file parsing. */
+const STATEMENTS = TOKENS.python.filter((t) => /^\S[\s\S]*\n$/.test(t) && !t.startsWith('def f(:'));
+
+/**
+ * An edit that usually keeps Python parsing: a whole statement before a line that starts at
+ * column 0, a non-BMP character or tab inside a new comment, CRLF, lone CR or a BOM.
+ */
+function benign(text: string, m: { op: number; at: number; which: number }): string {
+  const starts = [0, ...[...text.matchAll(/\r\n|\r|\n/g)].map((x) => x.index! + x[0].length)].filter((i) => i === text.length || /\S/.test(text[i]));
+  const at = starts[m.at % starts.length];
+  switch (m.op % 4) {
+    case 0:
+      return text.slice(0, at) + STATEMENTS[m.which % STATEMENTS.length] + text.slice(at);
+    case 1:
+      return `${text.slice(0, at)}# ${['😀', '𝔘', '\t', '\u00e9', '\u2028'][m.which % 5]} noqa: PW004\n${text.slice(at)}`;
+    case 2:
+      return text.replace(/\r\n|\r|\n/g, m.which % 2 ? '\r\n' : '\r');
+    default:
+      return `\uFEFF${text}`;
+  }
+}
 
 describe('engine fuzz over mutated real inputs', () => {
   it('has real starting files of every kind', () => {
@@ -107,4 +134,23 @@ describe('engine fuzz over mutated real inputs', () => {
       );
     });
   }
+
+  it('python, edits that keep the file parsing: the same invariants, and every safe fix leaves it parsing', () => {
+    const list = seeds.get('python')!;
+    const edit = fc.record({ op: fc.nat(), at: fc.nat(), which: fc.nat() });
+    fc.assert(
+      fc.property(fc.nat(list.length - 1), fc.array(edit, { minLength: 1, maxLength: 3 }), (i, edits) => {
+        const seed = list[i];
+        let text = seed.project.files.find((f) => f.path === seed.target)!.text;
+        for (const e of edits) text = benign(text, e);
+        benignTally.inputs++;
+        if (parses(seed.target, text)) benignTally.parsed++;
+        const problems = analyzeAndCheck(withFile(seed.project, seed.target, text), benignTally);
+        if (problems.length > 0) throw new Error(`${seed.project.dir}/${seed.target} after ${JSON.stringify(edits)}:\n  ${problems.slice(0, 10).join('\n  ')}`);
+      }),
+      { seed: SEED + 100, numRuns: BENIGN_RUNS, endOnFailure: true },
+    );
+    // Most of these inputs parse, so the safe-fix property is exercised, not skipped.
+    expect(benignTally.parsed).toBeGreaterThan(BENIGN_RUNS / 2);
+  });
 });
