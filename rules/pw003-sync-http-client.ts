@@ -105,6 +105,10 @@ export const rule: Rule = {
     },
   },
   triggers: ['requests', 'urllib3', 'httpx', 'urllib', 'http'],
+  // Aliases of what the rule reports only: `urlparse` from urllib.parse is no trigger.
+  triggerModules: [...BROKEN_ON_312, ...NEEDS_SOCKETS],
+  // On 3.13 only the socket clients (urllib.request, http.client) are reported.
+  triggersFor: (ctx) => (ctx.profile.python === '3.12' ? ['requests', 'urllib3', 'httpx', 'urllib', 'http'] : ['urllib', 'http']),
   python(ctx) {
     const python = ctx.profile.python;
     // On 3.13 the sync clients built on fetch work too.

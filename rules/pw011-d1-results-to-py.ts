@@ -1,8 +1,42 @@
-import type { PythonContext, Rule } from '../src/engine/rule.js';
+import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import { argumentCount, D1Values, LocalValues, methodName, outermostParens, type D1Value } from './lib/d1.js';
 
 type Use = 'iterate' | 'index' | 'len' | 'json';
+
+/** How a call `x.first()` with no arguments ends (blanks and line continuations allowed). */
+const FIRST_CALL = /\.[\s\\]*first[\s\\]*\([\s\\]*\)$/;
+
+/**
+ * The index of the character before `at`, past blanks; -1 at the start of the text or at a line
+ * break (a comment may end there, so the text before it says nothing certain).
+ */
+function charBefore(text: string, at: number): number {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f')) i--;
+  return i >= 0 && text[i] !== '\n' && text[i] !== '\r' ? i : -1;
+}
+
+const ASCII_WORD = /[A-Za-z0-9_]/;
+
+/**
+ * For `obj.word` at [start, end): 'none' when no dot precedes the word (it is no attribute or
+ * method name), 'attribute' when `obj` is itself an attribute (`a.b.word`; `name` is its name),
+ * 'other' for anything else or when the text cannot tell.
+ */
+function objectBefore(text: string, start: number): { kind: 'none' | 'attribute' | 'other'; name?: string } {
+  const dot = charBefore(text, start);
+  if (dot < 0) return { kind: 'other' };
+  if (text[dot] !== '.') return { kind: 'none' };
+  const last = charBefore(text, dot);
+  if (last < 0 || !ASCII_WORD.test(text[last])) return { kind: 'other' };
+  let first = last;
+  while (first > 0 && ASCII_WORD.test(text[first - 1])) first--;
+  if (first > 0 && text.charCodeAt(first - 1) > 127) return { kind: 'other' };
+  if (/[0-9]/.test(text[first])) return { kind: 'other' };
+  const before = charBefore(text, first);
+  return before >= 0 && text[before] === '.' ? { kind: 'attribute', name: text.slice(first, last + 1) } : { kind: 'other' };
+}
 
 const ITERATING_BUILTINS = new Set(['list', 'tuple', 'sorted', 'enumerate']);
 const JSON_DUMPERS = new Set(['json.dumps', 'json.dump']);
@@ -79,6 +113,19 @@ export const rule: Rule = {
     },
   },
   triggers: ['results', 'first', 'to_py'],
+  // Built-in SDK: `.results` and `.first()`; vendored SDK: `.to_py()` only.
+  triggersFor: (ctx) => (ctx.profile.sdk === 'built-in' ? ['results', 'first'] : ['to_py']),
+  // Each node the rule checks is `<object>.results`, `<object>.first(...)` or `<object>.to_py(...)`,
+  // reached from that name after a dot: other hits (a variable named `results`, `to_py(x)`) are
+  // dropped, and so are those whose object the text shows is an attribute that cannot be a D1 value
+  // (`.results` of an attribute is never a D1 result; `.to_py()` only matters on `X.results`).
+  triggerHit(ctx, word, start) {
+    const object = objectBefore(ctx.text, start);
+    if (object.kind === 'none') return false;
+    if (word === 'results') return object.kind !== 'attribute';
+    if (word === 'to_py') return object.kind !== 'attribute' || object.name === 'results';
+    return true;
+  },
   python(ctx) {
     const values = new LocalValues(ctx.source.root);
     const d1 = new D1Values(values);
@@ -112,13 +159,22 @@ export const rule: Rule = {
       }
     };
 
-    return {
+    const text = ctx.text;
+    const visitors: PythonVisitors = {
       attribute(node) {
-        if (!builtIn || node.childForFieldName('attribute')?.text !== 'results') return;
+        // An attribute ends with its name: read it from the text before asking the tree.
+        const end = node.endIndex;
+        if (text.slice(end - 7, end) !== 'results' || node.childForFieldName('attribute')?.text !== 'results') return;
         if (d1.kind(node) !== 'rows') return;
         checkUses(outermostParens(node), 'rows');
       },
       call(node) {
+        // Built-in SDK: only `x.first()` without arguments counts, which its text shows (a
+        // comment in the call sends it to the tree).
+        if (builtIn) {
+          const call = text.slice(node.startIndex, node.endIndex);
+          if (!FIRST_CALL.test(call) && !call.includes('#')) return;
+        }
         const method = methodName(node);
         if (builtIn && method === 'first') {
           const wait = outermostParens(node).parent;
@@ -137,5 +193,8 @@ export const rule: Rule = {
         }
       },
     };
+    // The vendored SDK reports only `.to_py()` calls.
+    if (!builtIn) delete visitors.attribute;
+    return visitors;
   },
 };

@@ -57,6 +57,26 @@ export interface Rule {
    * them count too (`import requests as r` makes `r` a trigger for `requests`).
    */
   triggers?: string[];
+  /**
+   * Optional, with `triggers`: the qualified names (modules, functions) the rule looks for. When
+   * given, an import alias becomes a trigger only if its qualified name is one of these, lies inside
+   * one (`x.y.z` for `x.y`) or leads to one (`x` for `x.y`), instead of every alias whose qualified
+   * name has a trigger word as a segment (`from urllib.parse import urlparse` no longer makes
+   * `urlparse` a trigger for a rule about `urllib.request.urlopen`).
+   */
+  triggerModules?: string[];
+  /**
+   * Optional, with `triggers`: called after `python(ctx)`, the triggers that can matter in this
+   * file (a subset of `triggers`; words not in `triggers` are ignored), e.g. by runtime profile.
+   */
+  triggersFor?(ctx: PythonContext): string[];
+  /**
+   * Optional, with `triggers`: a cheap test of one trigger hit (the identifier `word` at
+   * [start, end) of `ctx.text`) before any node is made for it. Returning false drops the hit for
+   * this rule; only do so when every node the rule must see above it holds another hit that passes
+   * (e.g. a rule about `x.first()` calls can drop `first` not preceded by a dot).
+   */
+  triggerHit?(ctx: PythonContext, word: string, start: number, end: number): boolean;
   python?(ctx: PythonContext): PythonVisitors;
   config?(ctx: ConfigContext): void;
 }

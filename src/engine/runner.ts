@@ -279,7 +279,8 @@ function lintPython(
     return;
   }
   const worker = workspace.workerOf(file.path);
-  const running: { rule: Rule; visitors: PythonVisitors }[] = [];
+  // words: the triggers that matter in this file, when the rule narrowed them (triggersFor).
+  const running: { rule: Rule; visitors: PythonVisitors; words?: string[]; hit?: (word: string, start: number, end: number) => boolean }[] = [];
   for (const rule of rules) {
     if (!rule.python || !rule.meta.languages.includes('python')) continue;
     if (rule.meta.appliesTo && (!profile.known || !rule.meta.appliesTo(profile))) continue;
@@ -296,7 +297,10 @@ function lintPython(
     };
     sink.currentRule = rule.meta.code;
     sink.ran.add(rule.meta.code);
-    running.push({ rule, visitors: rule.python(ctx) });
+    const visitors = rule.python(ctx);
+    const words = rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
+    const hit = rule.triggerHit ? (word: string, start: number, end: number) => rule.triggerHit!(ctx, word, start, end) : undefined;
+    running.push({ rule, visitors, words, hit });
   }
 
   const call = (rule: Rule, visitor: (n: SyntaxNode) => void, node: SyntaxNode) => {
@@ -319,16 +323,23 @@ function lintPython(
     if (!list) byWord.set(word, [i]);
     else if (!list.includes(i)) list.push(i);
   };
-  running.forEach(({ rule, visitors }, i) => {
+  running.forEach(({ rule, visitors, words }, i) => {
     if (!rule.triggers?.length) untriggered.push(i);
     // A rule with nothing to visit in this file (it returned {}) needs no trigger scan.
-    else if (Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit)) for (const w of rule.triggers) addWord(w, i);
+    else if (Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit)) for (const w of words ?? rule.triggers) addWord(w, i);
   });
   if (byWord.size > 0) {
     // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
+    // A rule with triggerModules takes only aliases of (or leading to) those qualified names.
     const base = new Map([...byWord].map(([w, list]) => [w, [...list]]));
+    const within = (q: string, m: string) => q === m || (q.length > m.length ? q.startsWith(m + '.') : m.startsWith(q + '.'));
     for (const b of source.imports()) {
-      for (const segment of b.qualified.split('.')) for (const i of base.get(segment) ?? []) addWord(b.local, i);
+      for (const segment of b.qualified.split('.')) {
+        for (const i of base.get(segment) ?? []) {
+          const modules = running[i].rule.triggerModules;
+          if (!modules || modules.some((m) => within(b.qualified, m))) addWord(b.local, i);
+        }
+      }
     }
   }
   if (byWord.size > 0) {
@@ -339,6 +350,10 @@ function lintPython(
     // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
     source.forEachIdentifierPath(new Set(byWord.keys()), (word, levelAt, nodeAt) => {
       let climbing = byWord.get(word)!;
+      if (climbing.some((i) => running[i].hit)) {
+        const leaf = levelAt(0)!;
+        climbing = climbing.filter((i) => running[i].hit?.(word, leaf.start, leaf.end) ?? true);
+      }
       for (let level = 0; climbing.length > 0; level++) {
         const at = levelAt(level);
         if (!at) break;
