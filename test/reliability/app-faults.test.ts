@@ -137,7 +137,7 @@ const cases: Case[] = [
   { name: '401 creating the installation token (app key revoked)', faults: [{ match: on.token, reply: http(401, 'A JSON web token could not be decoded') }], first: 'nothing posted' },
 ];
 
-/** One row per case for docs/reliability-app.md. */
+/** One row per case for the fault table in docs/reliability.md. */
 const matrix: string[] = [];
 
 describe('fault matrix (retries off: the app on its own)', () => {
