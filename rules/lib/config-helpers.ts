@@ -2,6 +2,7 @@
 // the Python modules of a Worker, dependency entries with their ranges, and the Pyodide package
 // data. Rules stay small and agree on the same reading of a config.
 import { posix } from 'node:path';
+import { editDistance } from '../../src/engine/spelling.js';
 import { ConfigDocument, type ConfigNode, type ConfigPath } from '../../src/engine/config-doc.js';
 import { readPackageJson } from '../../src/engine/package-root.js';
 import { deriveProfile, KNOWN_PYTHON_FLAGS, SDK_DISTRIBUTIONS } from '../../src/engine/profile.js';
@@ -158,19 +159,6 @@ export function fixIfPossible(applicability: Applicability, description: string,
 
 // ---- flag names ----
 
-export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    let diag = row[0];
-    row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, diag + (a[i - 1] === b[j - 1] ? 0 : 1));
-      diag = up;
-    }
-  }
-  return row[b.length];
-}
 
 /**
  * For a flag that is not a known Python flag but looks like one: the known flags nearest to it.

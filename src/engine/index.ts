@@ -8,6 +8,7 @@ export { ConfigDocument, ConfigParseError, type ConfigNode, type ConfigPath } fr
 export { PythonSource, parsePython, enclosingFunction, type SyntaxNode } from './python.js';
 export { LineIndex, applyTextEdits, applyOffsetEdits, detectEol, indentationAt } from './text.js';
 export { noqaCodes } from './noqa.js';
+export { editDistance, nearest } from './spelling.js';
 export { docsUrlFor } from './docs-url.js';
 export { applyFixes } from './fix.js';
 export {
@@ -16,6 +17,6 @@ export {
   RepoConfigError,
   parseRepoConfig,
   resolveRepoConfig,
-  nearest,
+
   type RepoConfig,
 } from './repo-config.js';
