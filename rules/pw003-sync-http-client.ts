@@ -26,6 +26,12 @@ const NEEDS_SOCKETS = new Set([
   'http.client.HTTPSConnection',
 ]);
 
+/** The last names of everything reported (`get`, `urlopen`…), for the textual pre-check. */
+const LAST_NAMES = new Set([...BROKEN_ON_312, ...NEEDS_SOCKETS].map((q) => q.slice(q.lastIndexOf('.') + 1)));
+
+/** A callee written as a dotted name on one line, then `(`, read from a call's start. */
+const CALLEE = /([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*\(/y;
+
 /** Keyword arguments that mean the same to `requests.<verb>` and `httpx.AsyncClient.<verb>`. */
 const SAME_KEYWORDS = new Set(['params', 'headers', 'json', 'timeout', 'cookies']);
 
@@ -105,6 +111,8 @@ export const rule: Rule = {
     },
   },
   triggers: ['requests', 'urllib3', 'httpx', 'urllib', 'http'],
+  // A reported call is at most 3 above a trigger (`urllib.request.urlopen(…)`).
+  triggerDepth: 3,
   // Aliases of what the rule reports only: `urlparse` from urllib.parse is no trigger.
   triggerModules: [...BROKEN_ON_312, ...NEEDS_SOCKETS],
   // On 3.13 only the socket clients (urllib.request, http.client) are reported.
@@ -113,8 +121,23 @@ export const rule: Rule = {
     const python = ctx.profile.python;
     // On 3.13 the sync clients built on fetch work too.
     const alternatives = python === '3.13' ? '`requests`, `httpx` or `js.fetch`' : '`httpx.AsyncClient`, `aiohttp` or `js.fetch`';
+    const text = ctx.text;
+    let aliases: Set<string> | null = null;
     return {
       call(node) {
+        // A callee written as a dotted name shows in the text: it can resolve to a reported client
+        // only if its last name is one (`requests.get`), or it is a name imported as one. Anything
+        // the pattern does not read (comments, line breaks) goes to the tree.
+        CALLEE.lastIndex = node.startIndex;
+        const callee = CALLEE.exec(text);
+        if (callee) {
+          const segments = callee[1].split('.');
+          if (segments.length > 1 && !LAST_NAMES.has(segments[segments.length - 1].trim())) return;
+          if (segments.length === 1) {
+            aliases ??= new Set(ctx.source.imports().filter((b) => BROKEN_ON_312.has(b.qualified) || NEEDS_SOCKETS.has(b.qualified)).map((b) => b.local));
+            if (!aliases.has(segments[0])) return;
+          }
+        }
         const fn = node.childForFieldName('function');
         const qualified = fn ? ctx.resolve(fn) : null;
         if (!qualified) return;

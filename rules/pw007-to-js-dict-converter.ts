@@ -4,6 +4,9 @@ import { jsGlobal, valuesOfName } from './lib/js-values.js';
 
 const TO_JS = new Set(['pyodide.ffi.to_js']);
 
+/** A callee written as a dotted name on one line, then `(`, read from a call's start. */
+const CALLEE = /([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*\(/y;
+
 /** JavaScript callees that take a Map (an iterable of pairs) as happily as an object. */
 const MAP_FRIENDLY = /(^|\.)((Headers|Map|URLSearchParams)(\.new)?|Object\.fromEntries)$/;
 
@@ -70,11 +73,29 @@ export const rule: Rule = {
     },
   },
   triggers: ['to_js'],
+  // A to_js call is 1 above its callee (`to_js(…)`, an alias) or 2 (`ffi.to_js(…)`).
+  triggerDepth: 2,
   python(ctx): PythonVisitors {
     if (ctx.profile.pyodide === '314') return {};
     const runtime = ctx.profile.known ? `Python ${ctx.profile.python} (Pyodide ${ctx.profile.pyodide})` : 'Python 3.12/3.13 (runtime unknown)';
+    // Local names bound to pyodide.ffi.to_js, for the textual pre-check below.
+    let aliases: Set<string> | null = null;
+    const text = ctx.text;
     return {
       call(node) {
+        // Most calls here only enclose a to_js call (`send(to_js(...))`). A callee that is a plain
+        // dotted name shows in the text: it resolves to to_js only if it ends in `.to_js` or is a
+        // name imported as pyodide.ffi.to_js. Anything else (comments, line breaks) goes to the tree.
+        CALLEE.lastIndex = node.startIndex;
+        const callee = CALLEE.exec(text);
+        if (callee) {
+          const segments = callee[1].split('.');
+          if (segments.length > 1 && segments[segments.length - 1].trim() !== 'to_js') return;
+          if (segments.length === 1) {
+            aliases ??= new Set(ctx.source.imports().filter((b) => TO_JS.has(b.qualified)).map((b) => b.local));
+            if (!aliases.has(segments[0])) return;
+          }
+        }
         const fn = node.childForFieldName('function');
         if (!fn || !TO_JS.has(ctx.resolve(fn) ?? '')) return;
         const args = (node.childForFieldName('arguments')?.namedChildren ?? []).filter((a) => a.type !== 'comment');

@@ -113,6 +113,8 @@ export const rule: Rule = {
     },
   },
   triggers: ['results', 'first', 'to_py'],
+  // `.results` is 1 above its name; `.first()` and `.to_py()` calls are 2 above theirs.
+  triggerDepth: 2,
   // Built-in SDK: `.results` and `.first()`; vendored SDK: `.to_py()` only.
   triggersFor: (ctx) => (ctx.profile.sdk === 'built-in' ? ['results', 'first'] : ['to_py']),
   // Each node the rule checks is `<object>.results`, `<object>.first(...)` or `<object>.to_py(...)`,

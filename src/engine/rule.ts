@@ -77,6 +77,12 @@ export interface Rule {
    * (e.g. a rule about `x.first()` calls can drop `first` not preceded by a dot).
    */
   triggerHit?(ctx: PythonContext, word: string, start: number, end: number): boolean;
+  /**
+   * Optional, with `triggers`: how far above a hit the rule's visitors are called (0: the
+   * identifier, 1: its parent, …), when every node the rule checks sits that close to a hit (a call
+   * `a.b.to_js(…)` is 2 above `to_js`). Without it, every node up to the statement is visited.
+   */
+  triggerDepth?: number;
   python?(ctx: PythonContext): PythonVisitors;
   config?(ctx: ConfigContext): void;
 }

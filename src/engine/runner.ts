@@ -359,9 +359,15 @@ function lintPython(
         if (!at) break;
         const { type, start, end } = at;
         const key = `${start}:${end}:${type}`;
-        climbing = climbing.filter((i) => !climbed[i].has(key));
+        // A rule with a triggerDepth climbs a bounded way from every hit (another hit may have
+        // stopped lower on the same path) and is visited once per node.
+        climbing = climbing.filter((i) => {
+          const depth = running[i].rule.triggerDepth;
+          return depth === undefined ? !climbed[i].has(key) : level <= depth;
+        });
         let node: SyntaxNode | null = null;
         for (const i of climbing) {
+          if (climbed[i].has(key)) continue;
           climbed[i].add(key);
           const visitor = running[i].visitors[type];
           if (!visitor || type === 'module') continue;
