@@ -330,6 +330,7 @@ export class PythonSource {
   readonly tree: Tree;
   readonly root: SyntaxNode;
   private importsCache: ImportBinding[] | null = null;
+  private importsByLocal: Map<string, ImportBinding[]> | null = null;
   private moduleAssigned: Set<string> | null = null;
   private localCache = new Map<number, Set<string>>();
   private reboundCache = new Map<string, boolean>();
@@ -385,6 +386,19 @@ export class PythonSource {
       };
       visit(m[0], levelAt, (level) => walker.nodeAt(depth - level));
     }
+  }
+
+  /** The import bindings of one local name (looking through all of them per lookup is quadratic). */
+  private importsNamed(name: string): readonly ImportBinding[] {
+    if (!this.importsByLocal) {
+      this.importsByLocal = new Map();
+      for (const b of this.imports()) {
+        const list = this.importsByLocal.get(b.local);
+        if (list) list.push(b);
+        else this.importsByLocal.set(b.local, [b]);
+      }
+    }
+    return this.importsByLocal.get(name) ?? [];
   }
 
   /** All import statements of the file, including those inside functions. */
@@ -503,7 +517,7 @@ export class PythonSource {
       }
       if (names.has(name)) {
         // A local import of the same name is a binding we can still resolve.
-        return !this.imports().some((b) => b.local === name && b.scope && b.scope.start === fn!.startIndex);
+        return !this.importsNamed(name).some((b) => b.scope && b.scope.start === fn!.startIndex);
       }
     }
     return this.moduleLevelAssignments().has(name);
@@ -512,8 +526,7 @@ export class PythonSource {
   /** The import binding in force for `name` at `node`, or null. */
   binding(name: string, node: SyntaxNode): ImportBinding | null {
     let best: ImportBinding | null = null;
-    for (const b of this.imports()) {
-      if (b.local !== name) continue;
+    for (const b of this.importsNamed(name)) {
       if (b.scope) {
         if (node.startIndex < b.scope.start || node.startIndex >= b.scope.end) continue;
         if (!best || !best.scope || b.scope.start > best.scope.start) best = b;

@@ -8,6 +8,8 @@ export interface Work {
   native: number;
   /** Characters regular expressions and string searches looked at. */
   scanned: number;
+  /** Elements JavaScript array loops and array methods stepped through (a list searched per hit shows here). */
+  steps: number;
 }
 
 type Patch = { target: object; key: PropertyKey; descriptor: PropertyDescriptor };
@@ -17,7 +19,7 @@ function protoWith(obj: object, key: string): object {
   throw new Error(`no prototype of ${String(obj)} has ${key}`);
 }
 
-const counters: Work = { native: 0, scanned: 0 };
+const counters: Work = { native: 0, scanned: 0, steps: 0 };
 
 function weightOf(value: unknown): number {
   if (typeof value === 'string' || Array.isArray(value)) return 1 + value.length;
@@ -103,6 +105,60 @@ function install(): Patch[] {
       },
     });
   }
+  // Array loops: for-of and spreads step the iterator; callback methods call back once per element
+  // visited; includes/indexOf look up to where they stop.
+  const values = Array.prototype[Symbol.iterator];
+  patches.push({ target: Array.prototype, key: Symbol.iterator, descriptor: Object.getOwnPropertyDescriptor(Array.prototype, Symbol.iterator)! });
+  Object.defineProperty(Array.prototype, Symbol.iterator, {
+    configurable: true,
+    writable: true,
+    value: function (this: unknown[]) {
+      const it = values.call(this);
+      return {
+        next() {
+          counters.steps++;
+          return it.next();
+        },
+        [Symbol.iterator]() {
+          return this;
+        },
+      };
+    },
+  });
+  for (const key of ['some', 'every', 'find', 'findIndex', 'filter', 'map', 'flatMap', 'forEach', 'reduce'] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(Array.prototype, key)!;
+    const fn = descriptor.value as (this: unknown[], cb: (...a: unknown[]) => unknown, ...rest: unknown[]) => unknown;
+    patches.push({ target: Array.prototype, key, descriptor });
+    Object.defineProperty(Array.prototype, key, {
+      ...descriptor,
+      value: function (this: unknown[], cb: (...a: unknown[]) => unknown, ...rest: unknown[]) {
+        counters.steps++;
+        if (typeof cb !== 'function') return fn.call(this, cb, ...rest);
+        return fn.call(
+          this,
+          function (this: unknown, ...a: unknown[]) {
+            counters.steps++;
+            return cb.apply(this, a);
+          },
+          ...rest,
+        );
+      },
+    });
+  }
+  for (const key of ['includes', 'indexOf'] as const) {
+    const descriptor = Object.getOwnPropertyDescriptor(Array.prototype, key)!;
+    const fn = descriptor.value as (this: unknown[], ...a: unknown[]) => unknown;
+    const indexOfArray = Array.prototype.indexOf;
+    patches.push({ target: Array.prototype, key, descriptor });
+    Object.defineProperty(Array.prototype, key, {
+      ...descriptor,
+      value: function (this: unknown[], ...a: unknown[]) {
+        const at = indexOfArray.call(this, a[0]);
+        counters.steps += 1 + (at >= 0 ? at + 1 : this.length);
+        return fn.apply(this, a);
+      },
+    });
+  }
   return patches;
 }
 
@@ -115,6 +171,7 @@ export function countWork<T>(fn: () => T): { result: T; work: Work } {
   const patches = install();
   counters.native = 0;
   counters.scanned = 0;
+  counters.steps = 0;
   try {
     const result = fn();
     return { result, work: { ...counters } };
