@@ -5,6 +5,28 @@ const TO_PY = new Set(['pyodide.ffi.to_py', 'pyodide.to_py']);
 /** Imports through which `to_py` can be named: the function itself or a module it lives in. */
 const REACHES_TO_PY = new Set([...TO_PY, 'pyodide', 'pyodide.ffi']);
 
+/**
+ * For a hit at `start`: the name right before `.`+hit on the same line (`ffi` in `ffi.to_py`),
+ * '' when no dot precedes the hit, null when the text cannot tell (line break, non-ASCII, brackets).
+ */
+function nameBeforeDot(text: string, start: number): string | null {
+  const back = (at: number) => {
+    let i = at - 1;
+    while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f')) i--;
+    return i >= 0 && text[i] !== '\n' && text[i] !== '\r' ? i : -1;
+  };
+  const dot = back(start);
+  if (dot < 0) return null;
+  if (text[dot] !== '.') return '';
+  const last = back(dot);
+  if (last < 0 || text.charCodeAt(last) > 127) return null;
+  if (!/[A-Za-z0-9_]/.test(text[last])) return '.';
+  let first = last;
+  while (first > 0 && /[A-Za-z0-9_]/.test(text[first - 1])) first--;
+  if (first > 0 && text.charCodeAt(first - 1) > 127) return null;
+  return text.slice(first, last + 1);
+}
+
 export const rule: Rule = {
   meta: {
     code: 'PW004',
@@ -29,6 +51,18 @@ export const rule: Rule = {
     },
   },
   triggers: ['to_py'],
+  // An import item is at most 3 above its name (`from m import (to_py as x)`), a call 2 (`ffi.to_py(x)`).
+  triggerDepth: 3,
+  // `x.to_py()` method calls are most hits: `.to_py` can only name pyodide's function after
+  // `pyodide`, `ffi` or a name imported as one of those modules. A `.` after a bracket or quote
+  // (`(…).to_py`) is never a name chain.
+  triggerHit(ctx, word, start) {
+    if (word !== 'to_py') return true;
+    const name = nameBeforeDot(ctx.text, start);
+    if (name === null || name === '') return true;
+    if (name === '.') return false;
+    return name === 'ffi' || name === 'pyodide' || ctx.source.imports().some((b) => b.local === name && (b.qualified === 'pyodide' || b.qualified === 'pyodide.ffi'));
+  },
   python(ctx): PythonVisitors {
     // `.to_py()` method calls are everywhere in Worker code; only a file that imports something
     // pyodide's to_py is reached through can have a finding, so the others skip the trigger scan.
