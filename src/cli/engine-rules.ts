@@ -43,3 +43,8 @@ export const ENGINE_RULES: readonly Rule[] = [
     },
   },
 ];
+
+/** The engine's findings and every rule, by code: what `rules`, SARIF and the catalogue list. */
+export function catalogueRules(rules: readonly Rule[]): Rule[] {
+  return [...ENGINE_RULES, ...rules].sort((a, b) => (a.meta.code < b.meta.code ? -1 : a.meta.code > b.meta.code ? 1 : 0));
+}

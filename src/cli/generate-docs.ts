@@ -3,11 +3,11 @@ import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { RULES } from '../../rules/index.js';
 import { packageRoot } from '../engine/package-root.js';
-import { ENGINE_RULES } from './engine-rules.js';
+import { catalogueRules } from './engine-rules.js';
 import { renderCatalogue } from './catalogue.js';
 
 const root = packageRoot();
-const files = renderCatalogue([...ENGINE_RULES, ...RULES]);
+const files = renderCatalogue(catalogueRules(RULES));
 const dir = join(root, 'docs/rules');
 mkdirSync(dir, { recursive: true });
 for (const name of readdirSync(dir)) if (!files.has(`docs/rules/${name}`)) rmSync(join(dir, name));

@@ -15,7 +15,7 @@ import {
 } from '../engine/index.js';
 import { readPackageJson } from '../engine/package-root.js';
 import { readDisk, UsageError } from '../local/disk.js';
-import { ENGINE_RULES } from './engine-rules.js';
+import { catalogueRules, ENGINE_RULES } from './engine-rules.js';
 import { FORMATS, formatGithub, formatJson, formatSarif, formatText, type Format } from './formats.js';
 
 const HELP = `pyworkers-review: find Cloudflare Python Workers pitfalls
@@ -133,7 +133,7 @@ async function check(argv: string[]): Promise<number> {
     format === 'json'
       ? formatJson(result.findings)
       : format === 'sarif'
-        ? formatSarif(result.findings, [...ENGINE_RULES, ...RULES], version())
+        ? formatSarif(result.findings, catalogueRules(RULES), version())
         : format === 'github'
           ? formatGithub(result.findings)
           : formatText({ findings: result.findings, notes, fixed }, !values['no-color'] && !!process.stdout.isTTY && !process.env.NO_COLOR);
@@ -151,7 +151,7 @@ function groupByPath(findings: Finding[]): Map<string, Finding[]> {
 
 function listRules(argv: string[]): number {
   const { values } = parseArgs({ args: argv, options: { format: { type: 'string', default: 'text' } } });
-  const all = [...ENGINE_RULES, ...RULES];
+  const all = catalogueRules(RULES);
   if (values.format === 'json') {
     const rows = all.map((r) => ({
       code: r.meta.code,
