@@ -1,10 +1,9 @@
 // The server as `npm start` runs it: time from process start to accepting webhooks, and from a
 // signed pull_request webhook to the posted review, against the test suite's fake GitHub served on
 // 127.0.0.1 as a GitHub Enterprise host (no other network).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
-import { createServer } from 'node:net';
+import { createHmac } from 'node:crypto';
 import { FakeGitHub } from '../test/helpers/fake-github.js';
+import { startProbotServer, testPrivateKey } from '../test/helpers/probot-server.js';
 import { median, round } from './measure.js';
 import { generatePullRequest } from './pull-request.js';
 
@@ -26,17 +25,6 @@ export interface ServerBench {
   requestsPerReview: number;
   /** Requests per review that Octokit's throttling spaces at least 1 s apart: writes and GraphQL queries. */
   throttledPerReview: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function sha(n: number): string {
@@ -63,57 +51,8 @@ function payload(fake: FakeGitHub, action: 'opened' | 'synchronize', headSha: st
   };
 }
 
-interface Started {
-  child: ChildProcess;
-  url: string;
-  ms: number;
-  output: () => string;
-}
-
-async function startServer(root: string, gheHost: string, privateKey: string): Promise<Started> {
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  let output = '';
-  const t0 = performance.now();
-  // Only what Probot reads: nothing inherited could point it at a real GitHub.
-  const child = spawn(process.execPath, ['node_modules/probot/bin/probot.js', 'run', './dist/src/github/index.js'], {
-    cwd: root,
-    env: {
-      PATH: process.env.PATH,
-      HOME: process.env.HOME,
-      APP_ID: '123',
-      PRIVATE_KEY: privateKey,
-      WEBHOOK_SECRET: SECRET,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      GHE_HOST: gheHost,
-      GHE_PROTOCOL: 'http',
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const deadline = t0 + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(`${url}/ping`);
-      if (res.ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (performance.now() > deadline) throw new Error(`the server did not start in 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  return { child, url, ms: performance.now() - t0, output: () => output };
-}
-
-async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGTERM');
-  await exited;
+function startServer(root: string, gheHost: string, privateKey: string) {
+  return startProbotServer({ root, gheHost, secret: SECRET, privateKey, logLevel: 'warn', pollMs: 5 });
 }
 
 async function deliver(url: string, body: string, delivery: string): Promise<Response> {
@@ -138,16 +77,16 @@ export async function benchServer(root: string, options: { starts: number; deliv
   fake.pr.baseSha = BASE;
   fake.setHead(sha(0), pr.head, pr.files);
   const gheHost = await fake.listen();
-  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
+  const privateKey = testPrivateKey();
   try {
     const startupRuns: number[] = [];
     for (let i = 0; i < options.starts - 1; i++) {
       const s = await startServer(root, gheHost, privateKey);
-      startupRuns.push(s.ms);
-      await stop(s.child);
+      startupRuns.push(s.startMs);
+      await s.stop();
     }
     const server = await startServer(root, gheHost, privateKey);
-    startupRuns.push(server.ms);
+    startupRuns.push(server.startMs);
     try {
       const latencies: number[] = [];
       const firstWrites: number[] = [];
@@ -193,7 +132,7 @@ export async function benchServer(root: string, options: { starts: number; deliv
         throttledPerReview,
       };
     } finally {
-      await stop(server.child);
+      await server.stop();
     }
   } finally {
     await fake.close();

@@ -1,49 +1,23 @@
 // The real server as `npm start` runs it (probot run ./dist/src/github/index.js in a child process),
 // configured only through Probot's environment variables and pointed, as GitHub Enterprise Server,
 // at a fake GitHub on 127.0.0.1 that refuses comments outside the diff as GitHub does.
-import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync, randomUUID } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { createHmac, randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
+import { startProbotServer, type ProbotServer } from '../helpers/probot-server.js';
 import { HEAD_1, HEAD_2, head2Files, moveHead, pullRequestFake } from '../github/fixtures.js';
 import { pullRequestPayload } from '../github/helpers.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = 'e2e-webhook-secret';
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
-
 let fake: FakeGitHub;
-let server: ChildProcess;
+let server: ProbotServer | undefined;
 let appUrl: string;
-let output = '';
-
-async function waitForServer(url: string, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (server.exitCode !== null) throw new Error(`the server exited (${server.exitCode}):\n${output}`);
-    try {
-      const res = await fetch(`${url}/ping`);
-      if (res.ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`the server did not start within ${timeoutMs} ms:\n${output}`);
-}
+const output = () => server?.output() ?? '';
 
 /** Sends a webhook as GitHub does: JSON body signed with the secret (HMAC SHA-256). */
 async function sendWebhook(name: string, payload: unknown, delivery: string): Promise<Response> {
@@ -73,52 +47,25 @@ beforeAll(async () => {
   }
   fake = pullRequestFake();
   const gheHost = await fake.listen();
-  const port = await freePort();
-  appUrl = `http://127.0.0.1:${port}`;
-  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  // Only what Probot reads; nothing inherited that could point elsewhere.
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    APP_ID: '123',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: SECRET,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    GHE_HOST: gheHost,
-    GHE_PROTOCOL: 'http',
-    LOG_LEVEL: 'info',
-    LOG_FORMAT: 'json',
-  };
-  server = spawn(process.execPath, ['node_modules/probot/bin/probot.js', 'run', './dist/src/github/index.js'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout!.on('data', (d) => (output += d));
-  server.stderr!.on('data', (d) => (output += d));
-  await waitForServer(appUrl, 30_000);
+  server = await startProbotServer({ root: ROOT, gheHost, secret: SECRET });
+  appUrl = server.url;
 }, 90_000);
 
 afterAll(async () => {
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server.once('exit', r));
-    server.kill('SIGTERM');
-    await exited;
-  }
+  await server?.stop();
   await fake?.close();
 });
 
 describe('the server as npm start runs it', () => {
   it('reviews an opened pull request through the GitHub Enterprise API', async () => {
     const res = await sendWebhook('pull_request', pullRequestPayload(fake, 'opened'), 'delivery-opened');
-    expect(res.status, output).toBe(200);
+    expect(res.status, output()).toBe(200);
 
     // Everything went to the fake GitHub Enterprise host: REST under /api/v3, GraphQL at /api/graphql.
     expect(fake.requests.length).toBeGreaterThan(0);
     for (const r of fake.requests) expect(r.rawPath).toMatch(r.operation ? /^\/api\/graphql$/ : /^\/api\/v3\//);
     const reviews = fake.submittedReviews();
-    expect(reviews, output).toHaveLength(1);
+    expect(reviews, output()).toHaveLength(1);
     expect(reviews[0]!.commit_id).toBe(HEAD_1);
     expect(reviews[0]!.body).toContain('## pyworkers-review');
     // The fake refuses comments outside the diff with 422; these were all accepted.
@@ -130,7 +77,7 @@ describe('the server as npm start runs it', () => {
   it('changes nothing on a redelivery', async () => {
     const before = { reviews: fake.reviews.length, comments: fake.comments.length, checks: fake.checkRuns.length };
     const res = await sendWebhook('pull_request', pullRequestPayload(fake, 'opened'), 'delivery-opened');
-    expect(res.status, output).toBe(200);
+    expect(res.status, output()).toBe(200);
     expect({ reviews: fake.reviews.length, comments: fake.comments.length, checks: fake.checkRuns.length }).toEqual(before);
   });
 
@@ -138,7 +85,7 @@ describe('the server as npm start runs it', () => {
     const commentsBefore = fake.comments.length;
     moveHead(fake, HEAD_2, head2Files());
     const res = await sendWebhook('pull_request', pullRequestPayload(fake, 'synchronize'), randomUUID());
-    expect(res.status, output).toBe(200);
+    expect(res.status, output()).toBe(200);
     const reviews = fake.submittedReviews();
     expect(reviews.map((r) => r.commit_id)).toEqual([HEAD_1, HEAD_2]);
     const added = fake.comments.slice(commentsBefore);

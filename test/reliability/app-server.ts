@@ -1,12 +1,10 @@
 // The real server as `npm start` runs it (`probot run ./dist/src/github/index.js` in a child
 // process), pointed as GitHub Enterprise at fake GitHubs on 127.0.0.1: one fake per repository,
 // behind one HTTP server that routes each request to its repository's fake. Loopback only.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { createServer as createNetServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 
@@ -75,16 +73,9 @@ export class FakeGitHubHost {
   }
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createNetServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
+import { startProbotServer } from '../helpers/probot-server.js';
+
+export { freePort } from '../helpers/probot-server.js';
 
 export interface RunningServer {
   url: string;
@@ -99,71 +90,13 @@ export interface RunningServer {
 /** Starts `probot run` on a free loopback port; only Probot's variables in its environment. */
 export async function startServer(options: { gheHost: string; secret: string; logLevel?: string }): Promise<RunningServer> {
   if (!existsSync(`${ROOT}/dist/src/github/index.js`)) throw new Error('dist/src/github/index.js is missing: the global setup compiles it');
-  const port = await freePort();
-  const privateKey = generateKeyPairSync('rsa', { modulusLength: 2048 }).privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    HOME: process.env.HOME,
-    APP_ID: '123',
-    PRIVATE_KEY: privateKey,
-    WEBHOOK_SECRET: options.secret,
-    PORT: String(port),
-    HOST: '127.0.0.1',
-    GHE_HOST: options.gheHost,
-    GHE_PROTOCOL: 'http',
-    LOG_LEVEL: options.logLevel ?? 'info',
-    LOG_FORMAT: 'json',
-  };
-  const child: ChildProcess = spawn(process.execPath, ['node_modules/probot/bin/probot.js', 'run', './dist/src/github/index.js'], {
-    cwd: ROOT,
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  child.stdout!.on('data', (d) => (output += d));
-  child.stderr!.on('data', (d) => (output += d));
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await get(`${url}/ping`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the server did not start within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return {
-    url,
-    pid: child.pid!,
-    secret: options.secret,
-    privateKey,
-    output: () => output,
-    stop: async () => {
-      if (child.exitCode !== null) return;
-      const exited = new Promise((r) => child.once('exit', r));
-      child.kill('SIGTERM');
-      await exited;
-    },
-  };
+  const server = await startProbotServer({ root: ROOT, ...options });
+  return { url: server.url, pid: server.child.pid!, secret: options.secret, privateKey: server.privateKey, output: server.output, stop: server.stop };
 }
 
 export interface HttpResult {
   status: number;
   text: string;
-}
-
-function get(url: string): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
-    });
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Sends a webhook as GitHub does: JSON signed with the secret (HMAC SHA-256). */
