@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { correctionOf, unknownPythonFlag } from '../../rules/lib/config-helpers.js';
 import { rule } from '../../rules/pw023-unknown-python-flag.js';
-import { KNOWN_PYTHON_FLAGS } from '../../src/engine/profile.js';
+import { DATE_IMPLIED_FLAGS, KNOWN_PYTHON_FLAGS } from '../../src/engine/profile.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const ENTRY = 'from workers import WorkerEntrypoint\n';
@@ -97,6 +97,12 @@ describe('flag names', () => {
       'python_workflows_implicit_dependencies',
     ]) {
       expect(KNOWN_PYTHON_FLAGS).toContain(f);
+    }
+  });
+
+  it('knows every flag a date implies and every name that switches one off (so PW023 never flags them)', () => {
+    for (const implied of DATE_IMPLIED_FLAGS) {
+      for (const f of [implied.flag, ...implied.off]) expect(KNOWN_PYTHON_FLAGS, f).toContain(f);
     }
   });
 });
