@@ -407,6 +407,9 @@ function lintConfig(
     const defined = workspace.workerDefinedBy(file.path);
     worker = defined ?? null;
     doc = defined?.config ?? null;
+  } else if (language === 'pyproject' && worker?.pyprojectPath === file.path) {
+    // The Workspace parsed it already to derive the Worker's SDK.
+    doc = worker.pyproject;
   }
   if (language !== 'requirements' && !doc) {
     try {
