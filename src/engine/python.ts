@@ -89,11 +89,17 @@ class FunctionIndex {
     return ranges.sort((a, b) => a.start - b.start || b.end - a.end);
   }
 
-  /** The innermost function strictly around `node` (a node never encloses itself or its ancestors). */
-  enclosing(node: SyntaxNode): SyntaxNode | null {
+  /**
+   * The offset range of the innermost function strictly around [start, end), without making a
+   * node: null at module or class level.
+   */
+  enclosingRange(start: number, end: number): { start: number; end: number } | null {
     const ranges = (this.ranges ??= this.build());
-    const start = node.startIndex;
-    const end = node.endIndex;
+    const i = this.innermost(ranges, start, end);
+    return i < 0 ? null : { start: ranges[i]!.start, end: ranges[i]!.end };
+  }
+
+  private innermost(ranges: readonly { start: number; end: number }[], start: number, end: number): number {
     let hi = ranges.length - 1;
     let lo = 0;
     while (lo <= hi) {
@@ -101,19 +107,28 @@ class FunctionIndex {
       if (ranges[mid]!.start <= start) lo = mid + 1;
       else hi = mid - 1;
     }
-    // Ranges nest or are disjoint: going back from the last start ≤ node's, the first that
-    // contains the node is the innermost.
     for (let i = hi; i >= 0; i--) {
       const r = ranges[i]!;
       if (r.end < end || (r.start === start && r.end === end)) continue;
-      if (!r.node) {
-        const found = this.root.descendantForIndex(r.start, r.end);
-        r.node = found.startIndex === r.start && found.endIndex === r.end && FUNCTION_TYPES.has(found.type) ? found : null;
-        if (!r.node) return slowEnclosingFunction(node);
-      }
-      return r.node;
+      return i;
     }
-    return null;
+    return -1;
+  }
+
+  /** The innermost function strictly around `node` (a node never encloses itself or its ancestors). */
+  enclosing(node: SyntaxNode): SyntaxNode | null {
+    const ranges = (this.ranges ??= this.build());
+    // Ranges nest or are disjoint: going back from the last start ≤ node's, the first that
+    // contains the node is the innermost.
+    const i = this.innermost(ranges, node.startIndex, node.endIndex);
+    if (i < 0) return null;
+    const r = ranges[i]!;
+    if (!r.node) {
+      const found = this.root.descendantForIndex(r.start, r.end);
+      r.node = found.startIndex === r.start && found.endIndex === r.end && FUNCTION_TYPES.has(found.type) ? found : null;
+      if (!r.node) return slowEnclosingFunction(node);
+    }
+    return r.node;
   }
 }
 
@@ -347,6 +362,19 @@ export class PythonSource {
     this.tree = tree ?? parsePython(text);
     this.root = this.tree.rootNode;
     functionIndexes.set(this.tree, new FunctionIndex(this.root, text));
+  }
+
+  /**
+   * The offset range of the innermost function or lambda strictly around [start, end), or null at
+   * module or class level. Same answer as enclosingFunction, without making any node.
+   */
+  enclosingFunctionRange(start: number, end: number): { start: number; end: number } | null {
+    return functionIndexes.get(this.tree)!.enclosingRange(start, end);
+  }
+
+  /** The node of `type` with exactly the range [start, end) (one native descent, then a short climb); throws if none. */
+  nodeWithRange(start: number, end: number, type: string): SyntaxNode {
+    return nodeWithRange(this.root, start, end, type);
   }
 
   /** Every occurrence of `words` as a whole identifier token, outside strings and comments. */
