@@ -1,5 +1,9 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PythonSource } from '../../src/engine/index.js';
+
+const CORPUS = join(import.meta.dirname, '../corpus/good');
 
 function resolveAt(code: string, needle: string): string | null {
   const src = new PythonSource('a.py', code);
@@ -38,5 +42,31 @@ describe('import resolution', () => {
     const src = new PythonSource('a.py', 'x = "to_py"  # to_py\ny = to_py\nz = a.to_py()\n');
     const hits = src.findIdentifiers(new Set(['to_py']));
     expect(hits.map((h) => h.startPosition.row)).toEqual([1, 2]);
+  });
+});
+
+describe('node start offsets', () => {
+  // PythonSource reads a node's start from the node itself instead of asking the native side; every
+  // node of real files, with non-ASCII text, CRLF and lone CR, must agree with the tree cursor.
+  const texts = [
+    ...(readdirSync(CORPUS, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(CORPUS, f), 'utf8')),
+    'x = "é😀"\r\ny = 1\rz = [\n  "\\u00e9",  # ü\n]\n',
+    'def f(:\n  )) é\n',
+  ];
+  it.each(texts.map((t, i) => [i, t]))('file %i: node.startIndex is the native offset for every node', (_i, text) => {
+    const src = new PythonSource('a.py', text as string);
+    const cursor = src.root.walk();
+    let nodes = 0;
+    for (;;) {
+      expect(cursor.currentNode.startIndex).toBe(cursor.startIndex);
+      nodes++;
+      if (cursor.gotoFirstChild()) continue;
+      while (!cursor.gotoNextSibling()) {
+        if (!cursor.gotoParent()) {
+          expect(nodes).toBeGreaterThan(3);
+          return;
+        }
+      }
+    }
   });
 });
