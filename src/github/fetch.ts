@@ -54,26 +54,68 @@ export type FileRead =
   | { kind: 'missing' }
   | { kind: 'unreadable'; reason: string };
 
-interface BlobNode {
+/** A blob as the files query asks for it (`{}` when the object is no blob: a folder, a submodule). */
+export interface BlobNode {
   byteSize?: number;
   isBinary?: boolean;
   isTruncated?: boolean;
   text?: string | null;
 }
 
-function filesQuery(count: number): string {
-  const vars = Array.from({ length: count }, (_, i) => `$p${i}: String!`).join(', ');
-  const fields = Array.from({ length: count }, (_, i) => `f${i}: object(expression: $p${i}) { ...PyworkersBlob }`).join('\n    ');
-  return `query PyworkersFiles($owner: String!, $name: String!, ${vars}) {
-  repository(owner: $owner, name: $name) {
-    ${fields}
-  }
-}
-fragment PyworkersBlob on Blob { byteSize isBinary isTruncated text }`;
+/** The fields of a blob every files query asks for. */
+export const BLOB_FRAGMENT = 'fragment PyworkersBlob on Blob { byteSize isBinary isTruncated text }';
+
+/** An error of a GraphQL answer, as GitHub reports it. */
+export interface GraphQLErrorLike {
+  type?: string;
+  path?: readonly (string | number)[];
+  message?: string;
 }
 
-function decode(text: string): string {
-  // The engine sees files as an editor does: without a byte order mark.
+/**
+ * Fields a caller adds to the first files query, so that what it needs costs no request of its own
+ * (the repository config rides along this way). Errors under its own aliases are its business: they
+ * neither make the files fall back to the contents API nor count as a failed query.
+ */
+export interface QueryRider<T> {
+  /** Variables by name (without `$`): GraphQL type and value. */
+  variables: Record<string, { type: string; value: string }>;
+  /** Selections inside `repository(owner: $owner, name: $name)`, under the aliases `repositoryKeys`. */
+  repositoryFields: string;
+  repositoryKeys: readonly string[];
+  /** Selections beside `repository`, under the aliases `rootKeys`. */
+  rootFields: string;
+  rootKeys: readonly string[];
+  /** Fragment definitions its fields use besides PyworkersBlob. */
+  fragments: string;
+  /**
+   * What the answer means. `answer` is undefined when the query gave no data at all (an HTTP error, a
+   * dropped connection); otherwise its data as far as GitHub gave it, and every error of the answer.
+   */
+  read(answer: { data: Record<string, unknown>; errors: readonly GraphQLErrorLike[] } | undefined): T;
+}
+
+function filesQuery(count: number, rider?: QueryRider<unknown>): string {
+  const vars = [
+    '$owner: String!',
+    '$name: String!',
+    ...Object.entries(rider?.variables ?? {}).map(([name, v]) => `$${name}: ${v.type}`),
+    ...Array.from({ length: count }, (_, i) => `$p${i}: String!`),
+  ].join(', ');
+  const fields = [
+    ...Array.from({ length: count }, (_, i) => `f${i}: object(expression: $p${i}) { ...PyworkersBlob }`),
+    ...(rider?.repositoryFields ? [rider.repositoryFields] : []),
+  ].join('\n    ');
+  return `query PyworkersFiles(${vars}) {
+  repository(owner: $owner, name: $name) {
+    ${fields}
+  }${rider?.rootFields ? `\n  ${rider.rootFields}` : ''}
+}
+${[BLOB_FRAGMENT, ...(rider?.fragments ? [rider.fragments] : [])].join('\n')}`;
+}
+
+/** The text of a file as the engine sees it, as an editor does: without a byte order mark. */
+export function decode(text: string): string {
   return text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
 }
 
@@ -90,6 +132,14 @@ async function readOne(gh: GitHub, at: RepoAt, path: string): Promise<FileRead> 
   }
 }
 
+/** Whether an error of the answer lies under one of the rider's aliases. */
+function ridersError(rider: QueryRider<unknown> | undefined, error: GraphQLErrorLike): boolean {
+  const path = error.path ?? [];
+  if (!rider || path.length === 0) return false;
+  if (rider.rootKeys.includes(String(path[0]))) return true;
+  return path[0] === 'repository' && path.length > 1 && rider.repositoryKeys.includes(String(path[1]));
+}
+
 /**
  * Reads `paths` at `at.sha`: GraphQL batches of FILES_PER_QUERY, falling back to the contents API
  * for a file GraphQL truncates or a batch that fails. `required` paths (the changed files) that
@@ -101,23 +151,64 @@ export async function readFiles(
   paths: { required: readonly string[]; optional: readonly string[] },
   log?: Logger,
 ): Promise<Map<string, FileRead>> {
+  return (await readFilesWith(gh, at, paths, undefined, log)).reads;
+}
+
+/**
+ * readFiles, with `rider`'s fields in the first query (which is made even when there is no file to
+ * read): what the rider needs costs no request of its own. `rider` is what its `read` made of the
+ * answer.
+ */
+export async function readFilesWith<T>(
+  gh: GitHub,
+  at: RepoAt,
+  paths: { required: readonly string[]; optional: readonly string[] },
+  rider: QueryRider<T>,
+  log?: Logger,
+): Promise<{ reads: Map<string, FileRead>; rider: T }>;
+export async function readFilesWith<T>(
+  gh: GitHub,
+  at: RepoAt,
+  paths: { required: readonly string[]; optional: readonly string[] },
+  rider: QueryRider<T> | undefined,
+  log?: Logger,
+): Promise<{ reads: Map<string, FileRead>; rider: T | undefined }>;
+export async function readFilesWith<T>(
+  gh: GitHub,
+  at: RepoAt,
+  paths: { required: readonly string[]; optional: readonly string[] },
+  rider: QueryRider<T> | undefined,
+  log?: Logger,
+): Promise<{ reads: Map<string, FileRead>; rider: T | undefined }> {
   const result = new Map<string, FileRead>();
   const required = new Set(paths.required);
   const all = [...new Set([...paths.required, ...paths.optional])];
   const fallback: string[] = [];
-  for (let i = 0; i < all.length; i += FILES_PER_QUERY) {
+  let riderResult: T | undefined;
+  for (let i = 0; i < all.length || (i === 0 && rider); i += FILES_PER_QUERY) {
     const batch = all.slice(i, i + FILES_PER_QUERY);
+    // The rider goes with the first query only.
+    const withRider = i === 0 ? rider : undefined;
     const variables: Record<string, string> = { owner: at.owner, name: at.repo };
+    for (const [name, v] of Object.entries(withRider?.variables ?? {})) variables[name] = v.value;
     batch.forEach((p, k) => (variables[`p${k}`] = `${at.sha}:${p}`));
-    let repository: Record<string, BlobNode | null> | undefined;
+    let data: Record<string, unknown> | undefined;
+    let errors: readonly GraphQLErrorLike[] = [];
     try {
-      const data = await gh.graphql<{ repository: Record<string, BlobNode | null> | null }>(filesQuery(batch.length), variables);
-      repository = data.repository ?? undefined;
+      data = (await gh.graphql<Record<string, unknown> | null>(filesQuery(batch.length, withRider), variables)) ?? undefined;
     } catch (err) {
       // Partial data still counts; what is missing from it is read through REST.
-      repository = (err as { data?: { repository?: Record<string, BlobNode | null> } }).data?.repository ?? undefined;
-      log?.warn({ err: (err as Error).message }, 'reading files through GraphQL failed; falling back to the contents API');
+      const partial = err as { data?: Record<string, unknown> | null; errors?: unknown };
+      data = partial.data ?? undefined;
+      errors = Array.isArray(partial.errors) ? (partial.errors as GraphQLErrorLike[]) : [];
+      // Errors under the rider's aliases alone (say, an owner without a `.github` repository) leave
+      // the files whole: no failure.
+      if (!data || errors.length === 0 || !errors.every((e) => ridersError(withRider, e))) {
+        log?.warn({ err: (err as Error).message }, 'reading files through GraphQL failed; falling back to the contents API');
+      }
     }
+    if (withRider) riderResult = withRider.read(data ? { data, errors } : undefined);
+    const repository = (data?.repository ?? undefined) as Record<string, BlobNode | null> | undefined;
     batch.forEach((path, k) => {
       const node = repository ? repository[`f${k}`] : undefined;
       if (node === undefined) fallback.push(path);
@@ -131,5 +222,5 @@ export async function readFiles(
     });
   }
   for (const path of fallback) result.set(path, await readOne(gh, at, path));
-  return result;
+  return { reads: result, rider: riderResult };
 }

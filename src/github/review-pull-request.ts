@@ -1,4 +1,4 @@
-// One review run for one pull request head: read config and files, run the shared pipeline, compare
+// One review run for one pull request head: read files and config, run the shared pipeline, compare
 // with what GitHub already holds, then post only what is new. Plain function: the Probot entry
 // point hands it an Octokit, a logger and a config loader.
 import { isSkippedPath, languageOf, type Finding, type Rule, type SourceFile } from '../engine/index.js';
@@ -13,16 +13,19 @@ import {
 import { contextCandidates } from '../pipeline/context-files.js';
 import { DEFAULT_TOOL_NAME, escapeText, splitFingerprint, type BodyFinding, type ReviewComment, type ReviewFile } from '../review/index.js';
 import { INCOMPLETE_TITLE, publishCheckRun, publishIncompleteCheckRun } from './check-run.js';
-import { listChangedFiles, MAX_LISTED_FILES, readFiles } from './fetch.js';
+import { listChangedFiles, MAX_LISTED_FILES, readFilesWith } from './fetch.js';
 import { misplacedComments, postReview } from './post-review.js';
-import { loadRepoConfig } from './repo-config.js';
+import { configRider, loadQuickConfig, loadRepoConfig, type LoadedConfig } from './repo-config.js';
 import { readReviewState, resolveThreads, type ReviewState } from './state.js';
 import { describeFailure, httpStatus, rateLimitWait, type GitHub, type Logger, type PullRequestTarget } from './types.js';
 
 export interface ReviewDeps {
   gh: GitHub;
   log: Logger;
-  /** context.config for the repository config file: parsed YAML, or null when there is none. */
+  /**
+   * context.config for the repository config file: parsed YAML, or null when there is none. Read for
+   * drafts, and where the files query cannot read the config exactly as it would (`_extends`…).
+   */
   loadConfig: () => Promise<unknown>;
   /** The rules to run (all by default). */
   rules?: readonly Rule[];
@@ -98,7 +101,8 @@ function checkedHead(state: ReviewState | undefined): boolean {
 export async function reviewPullRequest(deps: ReviewDeps, target: PullRequestTarget): Promise<ReviewOutcome> {
   const sleep = deps.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   for (let attempt = 0; ; attempt++) {
-    const progress: Progress = { step: 'reading the repository configuration' };
+    // A draft starts with its config; any other pull request with its changed files (see runReview).
+    const progress: Progress = { step: target.draft ? 'reading the repository configuration' : 'listing the changed files' };
     try {
       return await runReview(deps, target, progress);
     } catch (err) {
@@ -153,8 +157,14 @@ async function runReview(deps: ReviewDeps, target: PullRequestTarget, progress: 
   const toolName = DEFAULT_TOOL_NAME;
   if (target.state !== 'open') return { action: 'skipped', reason: 'closed' };
 
-  const loaded = await loadRepoConfig(deps.loadConfig, deps.rules);
-  if (target.draft && !loaded.config.review.drafts) return { action: 'skipped', reason: 'draft' };
+  // A draft is skipped unless the config asks for drafts: read the config first, through
+  // context.config, so that a skipped draft costs nothing more. Any other pull request gets its config
+  // with its files, from the same GraphQL query (see configRider).
+  let loaded: LoadedConfig | undefined;
+  if (target.draft) {
+    loaded = await loadRepoConfig(deps.loadConfig, deps.rules);
+    if (!loaded.config.review.drafts) return { action: 'skipped', reason: 'draft' };
+  }
 
   // The changed files, and the text of the lintable ones and of the configs their Workers need.
   progress.step = 'listing the changed files';
@@ -164,12 +174,20 @@ async function runReview(deps: ReviewDeps, target: PullRequestTarget, progress: 
   // Unchanged configs only: a changed one is read as a lintable file, a removed one is gone.
   const candidates = contextCandidates(lintable.map((f) => f.filename)).filter((p) => !changedPaths.has(p));
   progress.step = 'reading the changed files';
-  const reads = await readFiles(
+  const { reads, rider: quick } = await readFilesWith(
     gh,
     { owner: target.owner, repo: target.repo, sha: target.headSha },
     { required: lintable.map((f) => f.filename), optional: candidates },
+    loaded ? undefined : configRider(target),
     log,
   );
+  if (!loaded) {
+    // What the query could not read exactly as context.config does (`_extends`, YAML that does not
+    // parse, a failed query…) is read by context.config itself: same config, same errors.
+    progress.step = 'reading the repository configuration';
+    if (quick && !quick.exact) log.debug({ reason: quick.reason }, 'reading the repository configuration through context.config');
+    loaded = await loadQuickConfig(quick, deps.loadConfig, deps.rules);
+  }
   const files = new Map<string, ReviewFile>();
   const skipped: { path: string; reason: string }[] = [];
   for (const f of lintable) {

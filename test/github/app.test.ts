@@ -82,10 +82,12 @@ describe('opened', () => {
     ]);
   });
 
-  it('reads the config once and every file at most once, including the unchanged Worker config', async () => {
+  it('reads the config with the files, in one query, and every file at most once, including the unchanged Worker config', async () => {
     await reviewPush1();
-    const configReads = fake.requests.filter((r) => r.path === `/repos/${fake.owner}/${fake.repo}/contents/.github/pyworkers-review.yml`);
-    expect(configReads).toHaveLength(1);
+    // The config rides in the files query (default branch: HEAD), not in requests of its own.
+    expect(fake.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+    const [query] = graphqlCalls(fake, 'PyworkersFiles');
+    expect(Object.values(query!.body.variables)).toContain('HEAD:.github/pyworkers-review.yml');
 
     const reads = [
       ...graphqlCalls(fake, 'PyworkersFiles').flatMap((r) =>
@@ -116,7 +118,7 @@ describe('many findings', () => {
     for (let i = 0; i < 60; i++) head.set(`app/src/m${String(i).padStart(2, '0')}.py`, `from pyodide.ffi import to_py\n`);
     fake.commits.set('e'.repeat(40), base);
     fake.setHead(HEAD_1, head, FakeGitHub.diffFiles(base, head));
-    expectCalls.token().config(false).files().graphql('PyworkersFiles', 2).graphql('PyworkersReviewState').review().checkRun().checkRunUpdate();
+    expectCalls.token().files().graphql('PyworkersFiles', 2).graphql('PyworkersReviewState').review().checkRun().checkRunUpdate();
     await deliver(probot, pullRequestPayload(fake, 'opened'));
 
     const [review] = reviewPosts(fake);
@@ -178,7 +180,7 @@ describe('later pushes', () => {
     await reviewPush1();
     fake.defaultBranch.set('.github/pyworkers-review.yml', 'paths:\n  exclude: ["workers/links/src/entry.py"]\n');
     moveHead(fake, HEAD_2, head2Files());
-    expectCalls.read({ config: true }).checkRun();
+    expectCalls.read().checkRun();
     await deliver(probot, pullRequestPayload(fake, 'synchronize'));
     expect(graphqlCalls(fake, 'PyworkersResolveThreads')).toEqual([]);
     expect(reviewPosts(fake)).toHaveLength(1);
@@ -248,9 +250,75 @@ describe('what is not reviewed', () => {
 });
 
 describe('repository configuration', () => {
+  /** The review of push 1 with the config as it stands; the requests are those of `read()` unless given. */
+  async function reviewWithConfig(expectRead: () => Expect = () => expectCalls.read()): Promise<any> {
+    expectRead().review().checkRun();
+    expectCalls.token();
+    await deliver(probot, pullRequestPayload(fake, 'opened'));
+    const [review] = reviewPosts(fake);
+    expectValidBody('pulls-create-review', review!.body);
+    return review!.body;
+  }
+
+  it("applies the repository's config, read from its default branch in the files query", async () => {
+    fake.defaultBranch.set('.github/pyworkers-review.yml', 'review:\n  max_comments: 1\nrules:\n  PW002: off\n');
+    const review = await reviewWithConfig();
+    expect(placements(review)).toEqual(['workers/links/src/entry.py:2']);
+    expect(review.body).not.toContain('PW002');
+    expect(review.body).toContain('over the limit of 1 inline comments');
+    expect(fake.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+  });
+
+  it("falls back to the owner's .github repository when the repository has no config", async () => {
+    fake.otherRepos.set(`${fake.owner}/.github`, new Map([['.github/pyworkers-review.yml', 'review:\n  max_comments: 2\n']]));
+    const review = await reviewWithConfig();
+    expect(placements(review)).toHaveLength(2);
+    expect(review.body).toContain('over the limit of 2 inline comments');
+    expect(fake.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+  });
+
+  it("ignores the owner's .github config when the repository has its own", async () => {
+    fake.defaultBranch.set('.github/pyworkers-review.yml', 'review:\n  max_comments: 3\n');
+    fake.otherRepos.set(`${fake.owner}/.github`, new Map([['.github/pyworkers-review.yml', 'review:\n  max_comments: 1\n']]));
+    const review = await reviewWithConfig();
+    expect(placements(review)).toHaveLength(3);
+  });
+
+  it('uses the defaults when there is no config anywhere, whether or not the owner has a .github repository', async () => {
+    // No `.github` repository: GitHub answers the query with NOT_FOUND for it, and data for the rest.
+    const first = await reviewWithConfig();
+    expect(placements(first)).toHaveLength(4);
+    expect(first.body).not.toContain('repository configuration');
+    const [query] = graphqlCalls(fake, 'PyworkersFiles');
+    const answer = fake.filesAnswer(query!.body.query, query!.body.variables) as { errors?: { type?: string; path?: unknown[] }[] };
+    expect(answer.errors?.map((e) => [e.type, ...(e.path ?? [])])).toEqual([['NOT_FOUND', 'ownerConfigRepo']]);
+
+    // A `.github` repository without the file.
+    fake = pullRequestFake();
+    expectCalls = new Expect(fake);
+    probot = await makeProbot();
+    fake.otherRepos.set(`${fake.owner}/.github`, new Map([['profile/README.md', '# Hello\n']]));
+    const second = await reviewWithConfig();
+    expect(placements(second)).toHaveLength(4);
+    expect(fake.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
+  });
+
+  it('reports invalid YAML as context.config words it, and uses the defaults', async () => {
+    fake.defaultBranch.set('.github/pyworkers-review.yml', 'review:\n  max_comments: [1\n');
+    // The query cannot say what context.config would: it reads the file itself (and stops there).
+    const review = await reviewWithConfig(() => expectCalls.call('GET', `/repos/${fake.owner}/${fake.repo}/contents/.github%2Fpyworkers-review.yml`).read());
+    expect(placements(review)).toHaveLength(4);
+    expect(review.body).toContain('**The repository configuration `.github/pyworkers-review.yml` is invalid, so the defaults were used:**');
+    expect(review.body).toContain(
+      `- Configuration could not be parsed from ${API}/repos/${fake.owner}/${fake.repo}/contents/.github%2Fpyworkers-review.yml (invalid YAML): `,
+    );
+    const [check] = checkPosts(fake);
+    expect(check!.body.output.summary).toContain('(invalid YAML)');
+  });
+
   it('reports an invalid config in the review and the check run, and uses the defaults', async () => {
     fake.defaultBranch.set('.github/pyworkers-review.yml', 'review:\n  max_coments: 1\nrules:\n  PW004: off\n');
-    expectCalls.token().read({ config: true }).review().checkRun();
+    expectCalls.token().read().review().checkRun();
     await deliver(probot, pullRequestPayload(fake, 'opened'));
 
     const [review] = reviewPosts(fake);
@@ -265,6 +333,16 @@ describe('repository configuration', () => {
     expectValidBody('checks-create', check!.body);
     expect(check!.body.output.summary).toContain('is invalid, so the defaults were used');
     expect(check!.body.output.summary).toContain('`review.max_coments`');
+  });
+
+  it("follows _extends from the owner's .github repository", async () => {
+    fake.otherRepos.set(`${fake.owner}/.github`, new Map([['.github/pyworkers-review.yml', '_extends: shared-config\n']]));
+    fake.otherRepos.set(`${fake.owner}/shared-config`, new Map([['.github/pyworkers-review.yml', 'review:\n  max_comments: 1\n']]));
+    const review = await reviewWithConfig(() =>
+      // context.config: the repository (none), the `.github` repository, what that extends.
+      expectCalls.call('GET', `/repos/${fake.owner}/shared-config/contents/.github%2Fpyworkers-review.yml`).read({ config: false }),
+    );
+    expect(placements(review)).toHaveLength(1);
   });
 
   it('follows _extends and applies the merged config', async () => {

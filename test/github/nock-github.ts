@@ -38,7 +38,11 @@ export class Expect {
     return this.call('POST', `/app/installations/${this.fake.installationId}/access_tokens`);
   }
 
-  /** The repository config; without one Probot also looks in the owner's `.github` repository. */
+  /**
+   * The repository config through Probot's context.config (REST): for a draft, and where the files
+   * query cannot read it exactly (`_extends`, bad YAML…). Without one in the repository, Probot also
+   * looks in the owner's `.github` repository.
+   */
   config(present: boolean): this {
     this.call('GET', `${this.repoPath}/contents/.github%2Fpyworkers-review.yml`);
     if (!present) this.call('GET', `/repos/${this.fake.owner}/.github/contents/.github%2Fpyworkers-review.yml`);
@@ -53,9 +57,13 @@ export class Expect {
     return this.call('POST', '/graphql', { body: (b) => new RegExp(`^(query|mutation) ${operation}\\b`).test(b?.query ?? ''), times });
   }
 
-  /** Everything a run does before it decides what to post. */
+  /**
+   * Everything a run does before it decides what to post. The config rides in the files query; with
+   * `config`, it is (also) read through context.config, present in the repository or not.
+   */
   read(options: { config?: boolean } = {}): this {
-    return this.config(options.config ?? false).files().graphql('PyworkersFiles').graphql('PyworkersReviewState');
+    if (options.config !== undefined) this.config(options.config);
+    return this.files().graphql('PyworkersFiles').graphql('PyworkersReviewState');
   }
 
   review(times = 1): this {

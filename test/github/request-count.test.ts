@@ -1,5 +1,6 @@
-// What one review costs in GitHub API requests, for pull requests of 10 and 100 lintable files:
-// at most N + 5 + ceil(N/100) for N files (in practice far fewer: files are read 50 per request).
+// What one review costs in GitHub API requests, for pull requests of 0, 1, 10 and 100 lintable
+// files: at most N + 5 + ceil(N/100) for N files (in practice far fewer: files are read 50 per
+// request, and the repository config rides in the first of those requests).
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeGitHub } from '../helpers/fake-github.js';
 import { deliver, makeProbot, pullRequestPayload } from './helpers.js';
@@ -44,13 +45,62 @@ afterEach(async () => {
   fake = undefined;
 });
 
+async function review(f: FakeGitHub): Promise<void> {
+  const host = await f.listen();
+  const probot = await makeProbot({ baseUrl: `http://${host}` });
+  await deliver(probot, pullRequestPayload(f, 'opened'));
+}
+
 describe('GitHub API requests per review', () => {
+  it('1 lintable file: 6 requests (bound 7), the config read with the file', async () => {
+    fake = bulkPullRequest(1);
+    await review(fake);
+    console.log(`1 file: ${fake.requests.length} GitHub API requests (bound 7)`, describeRequests(fake));
+    expect(fake.submittedReviews()).toHaveLength(1);
+    expect(describeRequests(fake)).toEqual({
+      'POST /app/installations/{n}/access_tokens': 1,
+      'GET /repos/{o}/{r}/pulls/{n}/files': 1,
+      'POST graphql PyworkersFiles': 1,
+      'POST graphql PyworkersReviewState': 1,
+      'POST /repos/{o}/{r}/pulls/{n}/reviews': 1,
+      'POST /repos/{o}/{r}/check-runs': 1,
+    });
+    expect(fake.requests.length).toBeLessThanOrEqual(7);
+  });
+
+  it("1 lintable file with a config in the repository or the owner's .github repository: still 6", async () => {
+    for (const where of ['repository', '.github'] as const) {
+      fake = bulkPullRequest(1);
+      const config = new Map([['.github/pyworkers-review.yml', 'review:\n  request_changes: true\n']]);
+      if (where === 'repository') fake.defaultBranch = config;
+      else fake.otherRepos.set(`${fake.owner}/.github`, config);
+      await review(fake);
+      // The config applied: the error makes the review request changes.
+      expect(fake.submittedReviews().map((r) => r.state), where).toEqual(['CHANGES_REQUESTED']);
+      expect(fake.requests.length, where).toBe(6);
+      await fake.close();
+    }
+  });
+
+  it('no lintable file: 5 requests (bound 5), the config read alone in the files query', async () => {
+    fake = bulkPullRequest(0);
+    const head = new Map([['README.md', '# Bulk\n']]);
+    fake.setHead(HEAD, head, FakeGitHub.diffFiles(new Map(), head));
+    await review(fake);
+    expect(describeRequests(fake)).toEqual({
+      'POST /app/installations/{n}/access_tokens': 1,
+      'GET /repos/{o}/{r}/pulls/{n}/files': 1,
+      'POST graphql PyworkersFiles': 1,
+      'POST graphql PyworkersReviewState': 1,
+      'POST /repos/{o}/{r}/check-runs': 1,
+    });
+    expect(fake.checkRuns.map((r) => r.conclusion)).toEqual(['success']);
+  });
+
   for (const n of [10, 100]) {
     it(`${n} lintable files`, async () => {
       fake = bulkPullRequest(n);
-      const host = await fake.listen();
-      const probot = await makeProbot({ baseUrl: `http://${host}` });
-      await deliver(probot, pullRequestPayload(fake, 'opened'));
+      await review(fake);
 
       const total = fake.requests.length;
       const bound = n + 5 + Math.ceil(n / 100);

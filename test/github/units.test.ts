@@ -3,7 +3,8 @@ import nock from 'nock';
 import { describe, expect, it } from 'vitest';
 import { conclusionOf, checkTitle } from '../../src/github/check-run.js';
 import { triggerOf, type PullRequestPayload } from '../../src/github/events.js';
-import { listChangedFiles, MAX_LISTED_FILES, readFiles } from '../../src/github/fetch.js';
+import { listChangedFiles, MAX_LISTED_FILES, readFiles, readFilesWith } from '../../src/github/fetch.js';
+import { configRider } from '../../src/github/repo-config.js';
 import { misplacedComments } from '../../src/github/post-review.js';
 import { contextCandidates } from '../../src/pipeline/context-files.js';
 import {
@@ -107,6 +108,53 @@ describe('readFiles', () => {
     const reads = await readFiles(octokit(), at, { required: ['a.py', 'b.py'], optional: [] });
     expect(reads.get('a.py')).toEqual({ kind: 'text', text: 'ok\n' });
     expect(reads.get('b.py')).toEqual({ kind: 'text', text: 'b\n' });
+  });
+
+  it('takes a rider in the first query only; errors under its aliases alone are no failure', async () => {
+    const fake = new FakeGitHub({ owner: 'o', repo: 'r' });
+    fake.commits.set(at.sha, new Map([...Array.from({ length: 60 }, (_, i) => [`m${i}.py`, `X = ${i}\n`] as [string, string])]));
+    fake.defaultBranch.set('.github/pyworkers-review.yml', 'review:\n  max_comments: 2\n');
+    new Expect(fake).graphql('PyworkersFiles', 2);
+    const warnings: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => warnings.push(args), debug: () => undefined } as any;
+    const paths = { required: Array.from({ length: 60 }, (_, i) => `m${i}.py`), optional: [] };
+    const { reads, rider } = await readFilesWith(octokit(), at, paths, configRider(at), log);
+    expect(rider).toEqual({ exact: true, data: { review: { max_comments: 2 } } });
+    expect(reads.get('m59.py')).toEqual({ kind: 'text', text: 'X = 59\n' });
+    // The owner has no `.github` repository: GitHub said NOT_FOUND for it, which is nothing to warn of.
+    expect(warnings).toEqual([]);
+    const queries = fake.requests.map((r) => r.body.query as string);
+    expect(queries.map((q) => q.includes('ownerConfigRepo: repository(owner: $owner, name: ".github")'))).toEqual([true, false]);
+  });
+
+  it('makes the rider its query when there is no file to read', async () => {
+    const fake = new FakeGitHub({ owner: 'o', repo: '.github' });
+    fake.defaultBranch.set('.github/pyworkers-review.yml', '_extends: elsewhere\n');
+    new Expect(fake).graphql('PyworkersFiles');
+    const { reads, rider } = await readFilesWith(octokit(), { ...at, repo: '.github' }, { required: [], optional: [] }, configRider({ owner: 'o', repo: '.github' }));
+    expect(reads.size).toBe(0);
+    expect(rider).toEqual({ exact: false, reason: 'the repository: _extends' });
+    // The `.github` repository itself has no fallback to ask for.
+    expect(fake.requests[0]!.body.query).not.toContain('ownerConfigRepo');
+  });
+
+  it('warns and falls back when a file, not the rider, has an error', async () => {
+    nock(API)
+      .post('/graphql')
+      .reply(200, {
+        data: { repository: { f0: null, config: null, configFolder: null }, ownerConfigRepo: null },
+        errors: [
+          { type: 'NOT_FOUND', path: ['ownerConfigRepo'], message: 'no .github' },
+          { type: 'SERVICE_UNAVAILABLE', path: ['repository', 'f0'], message: 'timeout' },
+        ],
+      });
+    nock(API).get('/repos/o/r/contents/a.py').query(true).reply(200, 'a\n' as any, { 'content-type': 'text/plain' });
+    const warnings: unknown[] = [];
+    const log = { warn: (...args: unknown[]) => warnings.push(args) } as any;
+    const { reads, rider } = await readFilesWith(octokit(), at, { required: ['a.py'], optional: [] }, configRider(at), log);
+    expect(reads.get('a.py')).toEqual({ kind: 'text', text: 'a\n' });
+    expect(rider).toEqual({ exact: true, data: null });
+    expect(warnings).toHaveLength(1);
   });
 
   it('asks for at most 50 files per GraphQL request', async () => {

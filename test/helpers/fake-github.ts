@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import { CommentableLines, type FileStatus } from '../../src/review/index.js';
 
 export interface PrFile {
@@ -129,7 +129,12 @@ export class FakeGitHub {
   readonly commits = new Map<string, Map<string, string>>();
   /** Files of the default branch (where the repository config is read). */
   defaultBranch = new Map<string, string>();
-  /** Other repositories' files (for `_extends` and the owner's `.github` repository). */
+  /** Symbolic links of the default branch: path → target (relative to the link's folder, as git stores it). */
+  readonly defaultBranchLinks = new Map<string, string>();
+  /**
+   * Other repositories' files on their default branch (for `_extends` and the owner's `.github`
+   * repository), by "owner/name". A repository not here does not exist.
+   */
   readonly otherRepos = new Map<string, Map<string, string>>();
   pr = { state: 'open' as 'open' | 'closed', draft: false, headSha: '', baseSha: '', files: [] as PrFile[] };
   readonly reviews: StoredReview[] = [];
@@ -256,13 +261,22 @@ export class FakeGitHub {
     if (method === 'GET' && (m = /^\/repos\/([^/]+)\/([^/]+)\/contents\/(.+)$/.exec(path))) {
       const [, owner, repo, encoded] = m;
       const file = decodeURIComponent(encoded!);
-      const ref = url.searchParams.get('ref');
-      let files: Map<string, string> | undefined;
-      if (owner === this.owner && repo === this.repo) files = ref ? this.commits.get(ref) : this.defaultBranch;
-      else files = this.otherRepos.get(`${owner}/${repo}`);
-      const text = files?.get(file);
-      if (text === undefined) return json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
-      return { status: 200, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' }, body: text };
+      const tree = this.treeAt(owner!, repo!, url.searchParams.get('ref') ?? 'HEAD');
+      const notFound = () => json(404, { message: 'Not Found', documentation_url: 'https://docs.github.com/rest/repos/contents#get-repository-content', status: '404' });
+      const entry = tree ? entryAt(tree, file) : undefined;
+      if (!entry) return notFound();
+      const raw = (text: string): FakeResponse => ({ status: 200, headers: { 'content-type': 'application/vnd.github.raw; charset=utf-8' }, body: text });
+      if (entry.kind === 'file') return raw(entry.text);
+      if (entry.kind === 'link') {
+        // GitHub answers with the target's content when the link points at a file of the repository,
+        // otherwise with a description of the link (JSON).
+        const target = posix.normalize(posix.join(posix.dirname(file), entry.target));
+        const text = tree!.files.get(target);
+        if (text !== undefined) return raw(text);
+        return json(200, { type: 'symlink', target: entry.target, name: posix.basename(file), path: file });
+      }
+      // A folder: its listing, as JSON whatever the media type asked for.
+      return json(200, entry.entries.map((e) => ({ type: e.type === 'tree' ? 'dir' : e.mode === LINK_MODE ? 'symlink' : 'file', name: e.name, path: file ? `${file}/${e.name}` : e.name })));
     }
     if (method === 'GET' && path === `${pull}/files`) {
       const perPage = Number(url.searchParams.get('per_page') ?? 30);
@@ -398,7 +412,7 @@ export class FakeGitHub {
     const query: string = body?.query ?? '';
     const variables: Record<string, any> = body?.variables ?? {};
     const operation = /(?:query|mutation)\s+(\w+)/.exec(query)?.[1];
-    if (operation === 'PyworkersFiles') return json(200, { data: this.filesData(variables) });
+    if (operation === 'PyworkersFiles') return json(200, this.filesAnswer(query, variables));
     if (operation === 'PyworkersReviewState') return json(200, { data: this.stateData(variables) });
     if (operation === 'PyworkersResolveThreads') {
       const data: Record<string, unknown> = {};
@@ -413,19 +427,39 @@ export class FakeGitHub {
     return json(200, { data: null, errors: [{ message: `fake GitHub does not know the operation ${operation ?? '(anonymous)'}` }] });
   }
 
-  /** The answer to a PyworkersFiles query: one blob (or null) per `$pN` expression "sha:path". */
-  filesData(variables: Record<string, any>): unknown {
-    const repository: Record<string, unknown> = {};
-    for (const [key, expression] of Object.entries(variables)) {
-      if (!/^p\d+$/.test(key)) continue;
-      const colon = String(expression).indexOf(':');
-      const sha = String(expression).slice(0, colon);
-      const path = String(expression).slice(colon + 1);
-      const text = this.commits.get(sha)?.get(path);
-      repository[`f${key.slice(1)}`] =
-        text === undefined ? null : { byteSize: Buffer.byteLength(text), isBinary: false, isTruncated: false, text };
+  /** A repository's files at a revision ("HEAD" is its default branch), or undefined if there is none. */
+  treeAt(owner: string, name: string, rev: string): RepoTree | undefined {
+    if (owner === this.owner && name === this.repo) {
+      if (rev === 'HEAD') return { files: this.defaultBranch, links: this.defaultBranchLinks };
+      const files = this.commits.get(rev);
+      return files ? { files, links: new Map() } : undefined;
     }
-    return { repository };
+    const files = this.otherRepos.get(`${owner}/${name}`);
+    return files && rev === 'HEAD' ? { files, links: new Map() } : undefined;
+  }
+
+  /** Whether a repository exists (for GraphQL's `repository(owner, name)`). */
+  hasRepository(owner: string, name: string): boolean {
+    return (owner === this.owner && name === this.repo) || this.otherRepos.has(`${owner}/${name}`);
+  }
+
+  /**
+   * The answer to a PyworkersFiles query, field by field as GitHub's GraphQL API gives it: the query
+   * is parsed and checked against the part of GitHub's schema it may use (an unknown field, an
+   * undeclared or unused variable is refused as GitHub refuses it), then run over the repositories.
+   */
+  filesAnswer(query: string, variables: Record<string, unknown>): { data?: unknown; errors?: GraphQLError[] } {
+    let document: GqlDocument;
+    try {
+      document = parseGraphQL(query);
+    } catch (err) {
+      return { errors: [{ message: (err as Error).message }] };
+    }
+    const problems = validateGraphQL(document, variables);
+    if (problems.length > 0) return { errors: problems };
+    const errors: GraphQLError[] = [];
+    const data = runSelections(document, document.operation.selections, { typename: 'Query', value: this }, variables, [], errors);
+    return errors.length ? { data, errors } : { data };
   }
 
   /** The answer to a PyworkersReviewState query. */
@@ -469,4 +503,443 @@ export class FakeGitHub {
       },
     };
   }
+}
+
+// ---- Trees: files, links and folders of one revision ----
+
+/** Git modes as GitHub's TreeEntry.mode gives them. */
+const FILE_MODE = 0o100644;
+const LINK_MODE = 0o120000;
+const FOLDER_MODE = 0o040000;
+
+/** A repository's content at one revision: files by path, symbolic links by path (→ target). */
+export interface RepoTree {
+  files: ReadonlyMap<string, string>;
+  links: ReadonlyMap<string, string>;
+}
+
+interface TreeEntryValue {
+  name: string;
+  mode: number;
+  type: 'blob' | 'tree';
+  path: string;
+}
+
+type TreeItem = { kind: 'file'; text: string } | { kind: 'link'; target: string } | { kind: 'folder'; entries: TreeEntryValue[] };
+
+/** What is at `path` ('' is the root folder): a file, a link, a folder, or nothing. */
+function entryAt(tree: RepoTree, path: string): TreeItem | undefined {
+  const text = tree.files.get(path);
+  if (text !== undefined) return { kind: 'file', text };
+  const target = tree.links.get(path);
+  if (target !== undefined) return { kind: 'link', target };
+  const prefix = path === '' ? '' : `${path}/`;
+  const entries = new Map<string, TreeEntryValue>();
+  for (const [key, mode] of [...[...tree.files.keys()].map((k) => [k, FILE_MODE] as const), ...[...tree.links.keys()].map((k) => [k, LINK_MODE] as const)]) {
+    if (!key.startsWith(prefix)) continue;
+    const rest = key.slice(prefix.length);
+    const name = rest.split('/')[0]!;
+    const folder = rest.includes('/');
+    entries.set(name, { name, mode: folder ? FOLDER_MODE : mode, type: folder ? 'tree' : 'blob', path: `${prefix}${name}` });
+  }
+  if (entries.size === 0) return undefined;
+  return { kind: 'folder', entries: [...entries.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)) };
+}
+
+// ---- GraphQL: enough of the language, and of GitHub's schema, for the app's files query ----
+
+export interface GraphQLError {
+  message: string;
+  type?: string;
+  path?: (string | number)[];
+  locations?: { line: number; column: number }[];
+}
+
+type GqlValue = { variable: string } | { literal: unknown };
+
+interface GqlField {
+  kind: 'field';
+  alias: string;
+  name: string;
+  args: Map<string, GqlValue>;
+  selections?: GqlSelection[];
+  line: number;
+  column: number;
+}
+
+type GqlSelection =
+  | GqlField
+  | { kind: 'inline'; on?: string; selections: GqlSelection[] }
+  | { kind: 'spread'; name: string; line: number; column: number };
+
+interface GqlDocument {
+  operation: { kind: string; name: string; variables: Map<string, string>; selections: GqlSelection[] };
+  fragments: Map<string, { on: string; selections: GqlSelection[] }>;
+}
+
+interface Token {
+  kind: 'punct' | 'name' | 'string' | 'number' | 'eof';
+  value: string;
+  line: number;
+  column: number;
+}
+
+function tokenize(source: string): Token[] {
+  const tokens: Token[] = [];
+  let i = 0;
+  let line = 1;
+  let lineStart = 0;
+  while (i < source.length) {
+    const c = source[i]!;
+    if (c === '\n') {
+      i++;
+      line++;
+      lineStart = i;
+      continue;
+    }
+    if (c === ' ' || c === '\t' || c === '\r' || c === ',' || c === '\uFEFF') {
+      i++;
+      continue;
+    }
+    if (c === '#') {
+      while (i < source.length && source[i] !== '\n') i++;
+      continue;
+    }
+    const at = { line, column: i - lineStart + 1 };
+    if (source.startsWith('...', i)) {
+      tokens.push({ kind: 'punct', value: '...', ...at });
+      i += 3;
+      continue;
+    }
+    if ('{}()[]:!$=@'.includes(c)) {
+      tokens.push({ kind: 'punct', value: c, ...at });
+      i++;
+      continue;
+    }
+    const name = /^[_A-Za-z][_0-9A-Za-z]*/.exec(source.slice(i, i + 256));
+    if (name) {
+      tokens.push({ kind: 'name', value: name[0], ...at });
+      i += name[0].length;
+      continue;
+    }
+    const number = /^-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?/.exec(source.slice(i, i + 64));
+    if (number) {
+      tokens.push({ kind: 'number', value: number[0], ...at });
+      i += number[0].length;
+      continue;
+    }
+    if (c === '"') {
+      let end = i + 1;
+      while (end < source.length && source[end] !== '"' && source[end] !== '\n') end += source[end] === '\\' ? 2 : 1;
+      if (source[end] !== '"') throw new Error(`Parse error on unterminated string (line ${at.line}, column ${at.column})`);
+      tokens.push({ kind: 'string', value: JSON.parse(source.slice(i, end + 1)) as string, ...at });
+      i = end + 1;
+      continue;
+    }
+    throw new Error(`Parse error on "${c}" (line ${at.line}, column ${at.column})`);
+  }
+  tokens.push({ kind: 'eof', value: '', line, column: i - lineStart + 1 });
+  return tokens;
+}
+
+/** Parses an executable GraphQL document: one operation and its fragments. */
+export function parseGraphQL(source: string): GqlDocument {
+  const tokens = tokenize(source);
+  let k = 0;
+  const peek = () => tokens[k]!;
+  const fail = (t: Token): never => {
+    throw new Error(`Parse error on ${t.kind === 'eof' ? 'end of input' : JSON.stringify(t.value)} (line ${t.line}, column ${t.column})`);
+  };
+  const next = () => tokens[k++]!;
+  const expect = (value: string): Token => (peek().value === value && peek().kind !== 'string' ? next() : fail(peek()));
+  const name = (): string => (peek().kind === 'name' ? next().value : fail(peek()));
+  const type = (): string => {
+    let t: string;
+    if (peek().value === '[') {
+      next();
+      t = `[${type()}]`;
+      expect(']');
+    } else t = name();
+    if (peek().value === '!') {
+      next();
+      t += '!';
+    }
+    return t;
+  };
+  const value = (): GqlValue => {
+    const t = next();
+    if (t.kind === 'punct' && t.value === '$') return { variable: name() };
+    if (t.kind === 'string') return { literal: t.value };
+    if (t.kind === 'number') return { literal: Number(t.value) };
+    if (t.kind === 'name') return { literal: t.value === 'true' ? true : t.value === 'false' ? false : t.value === 'null' ? null : t.value };
+    return fail(t);
+  };
+  const selectionSet = (): GqlSelection[] => {
+    expect('{');
+    const selections: GqlSelection[] = [];
+    while (peek().value !== '}' || peek().kind !== 'punct') {
+      if (peek().kind === 'eof') fail(peek());
+      if (peek().value === '...' && peek().kind === 'punct') {
+        const dots = next();
+        if (peek().kind === 'name' && peek().value === 'on') {
+          next();
+          const on = name();
+          selections.push({ kind: 'inline', on, selections: selectionSet() });
+        } else if (peek().value === '{') selections.push({ kind: 'inline', selections: selectionSet() });
+        else selections.push({ kind: 'spread', name: name(), line: dots.line, column: dots.column });
+        continue;
+      }
+      const first = peek();
+      let alias = name();
+      let field = alias;
+      if (peek().value === ':' && peek().kind === 'punct') {
+        next();
+        field = name();
+      }
+      const args = new Map<string, GqlValue>();
+      if (peek().value === '(' && peek().kind === 'punct') {
+        next();
+        while (peek().value !== ')') {
+          const arg = name();
+          expect(':');
+          args.set(arg, value());
+        }
+        expect(')');
+      }
+      const selection: GqlField = { kind: 'field', alias, name: field, args, line: first.line, column: first.column };
+      if (peek().value === '{' && peek().kind === 'punct') selection.selections = selectionSet();
+      selections.push(selection);
+    }
+    expect('}');
+    return selections;
+  };
+
+  let operation: GqlDocument['operation'] | undefined;
+  const fragments = new Map<string, { on: string; selections: GqlSelection[] }>();
+  while (peek().kind !== 'eof') {
+    const t = peek();
+    if (t.kind === 'name' && t.value === 'fragment') {
+      next();
+      const fragment = name();
+      if (name() !== 'on') fail(tokens[k - 1]!);
+      const on = name();
+      fragments.set(fragment, { on, selections: selectionSet() });
+    } else if (t.kind === 'name' && (t.value === 'query' || t.value === 'mutation')) {
+      if (operation) throw new Error('This fake answers documents of one operation');
+      next();
+      const opName = peek().kind === 'name' ? name() : '(anonymous)';
+      const variables = new Map<string, string>();
+      if (peek().value === '(') {
+        next();
+        while (peek().value !== ')') {
+          expect('$');
+          const v = name();
+          expect(':');
+          variables.set(v, type());
+          if (peek().value === '=') {
+            next();
+            value();
+          }
+        }
+        expect(')');
+      }
+      operation = { kind: t.value, name: opName, variables, selections: selectionSet() };
+    } else fail(t);
+  }
+  if (!operation) throw new Error('No operation in the document');
+  return { operation, fragments };
+}
+
+interface ValueOf {
+  typename: string;
+  value: any;
+}
+
+/** A field error that nulls the field, as GitHub reports a repository it cannot find. */
+class FieldError extends Error {
+  constructor(
+    message: string,
+    readonly type: string,
+  ) {
+    super(message);
+  }
+}
+
+interface FieldDef {
+  type: string;
+  list?: boolean;
+  args?: Record<string, string>;
+  resolve: (parent: any, args: Record<string, unknown>) => unknown;
+}
+
+/** The scalars of the schema part below. */
+const SCALARS = new Set(['String', 'Int', 'Boolean', 'GitObjectID']);
+
+/** The part of GitHub's GraphQL schema the files query may use. */
+const SCHEMA: Record<string, { fields: Record<string, FieldDef>; possible?: string[] }> = {
+  Query: {
+    fields: {
+      repository: {
+        type: 'Repository',
+        args: { owner: 'String!', name: 'String!', followRenames: 'Boolean' },
+        resolve: (fake: FakeGitHub, a) => {
+          if (!fake.hasRepository(String(a.owner), String(a.name))) {
+            throw new FieldError(`Could not resolve to a Repository with the name '${a.owner}/${a.name}'.`, 'NOT_FOUND');
+          }
+          return { typename: 'Repository', value: { fake, owner: a.owner, name: a.name } };
+        },
+      },
+    },
+  },
+  Repository: {
+    fields: {
+      nameWithOwner: { type: 'String', resolve: (r) => `${r.owner}/${r.name}` },
+      object: {
+        type: 'GitObject',
+        args: { expression: 'String', oid: 'GitObjectID' },
+        resolve: (r, a) => {
+          const expression = String(a.expression ?? '');
+          const colon = expression.indexOf(':');
+          if (colon === -1) return null;
+          const tree = (r.fake as FakeGitHub).treeAt(r.owner, r.name, expression.slice(0, colon));
+          const item = tree ? entryAt(tree, expression.slice(colon + 1)) : undefined;
+          if (!item) return null;
+          if (item.kind === 'file') return { typename: 'Blob', value: { text: item.text } };
+          if (item.kind === 'link') return { typename: 'Blob', value: { text: item.target } };
+          return { typename: 'Tree', value: { entries: item.entries } };
+        },
+      },
+    },
+  },
+  GitObject: { fields: { oid: { type: 'GitObjectID', resolve: () => '0'.repeat(40) } }, possible: ['Blob', 'Tree'] },
+  Blob: {
+    fields: {
+      oid: { type: 'GitObjectID', resolve: () => '0'.repeat(40) },
+      byteSize: { type: 'Int', resolve: (b) => Buffer.byteLength(b.text) },
+      isBinary: { type: 'Boolean', resolve: () => false },
+      isTruncated: { type: 'Boolean', resolve: () => false },
+      text: { type: 'String', resolve: (b) => b.text },
+    },
+  },
+  Tree: {
+    fields: {
+      oid: { type: 'GitObjectID', resolve: () => '0'.repeat(40) },
+      entries: { type: 'TreeEntry', list: true, resolve: (t) => t.entries.map((e: TreeEntryValue) => ({ typename: 'TreeEntry', value: e })) },
+    },
+  },
+  TreeEntry: {
+    fields: {
+      name: { type: 'String', resolve: (e) => e.name },
+      mode: { type: 'Int', resolve: (e) => e.mode },
+      type: { type: 'String', resolve: (e) => e.type },
+      path: { type: 'String', resolve: (e) => e.path },
+    },
+  },
+};
+
+/** Whether an object of type `actual` matches a fragment on `on`. */
+function fragmentApplies(on: string, actual: string): boolean {
+  return on === actual || Boolean(SCHEMA[on]?.possible?.includes(actual));
+}
+
+/** GitHub's validation of a query before running it, in its words; [] when it is valid. */
+function validateGraphQL(document: GqlDocument, variables: Record<string, unknown>): GraphQLError[] {
+  const op = document.operation;
+  const problems: GraphQLError[] = [];
+  const used = new Set<string>();
+  const usedFragments = new Set<string>();
+  const walk = (selections: readonly GqlSelection[], typeName: string): void => {
+    const type = SCHEMA[typeName]!;
+    for (const s of selections) {
+      if (s.kind === 'inline' || s.kind === 'spread') {
+        const fragment = s.kind === 'spread' ? document.fragments.get(s.name) : undefined;
+        if (s.kind === 'spread' && !fragment) {
+          problems.push({ message: `Fragment ${s.name} was used, but not defined` });
+          continue;
+        }
+        const on = s.kind === 'spread' ? fragment!.on : s.on ?? typeName;
+        if (!SCHEMA[on]) problems.push({ message: `No such type ${on}, so it can't be a fragment condition` });
+        else if (on !== typeName && !type.possible?.includes(on) && !SCHEMA[on]!.possible?.includes(typeName)) {
+          problems.push({ message: `Fragment on ${on} can't be spread inside ${typeName}` });
+        } else if (s.kind === 'spread') {
+          if (!usedFragments.has(s.name)) {
+            usedFragments.add(s.name);
+            walk(fragment!.selections, on);
+          }
+        } else walk(s.selections, on);
+        continue;
+      }
+      if (s.name === '__typename') continue;
+      const def = type.fields[s.name];
+      if (!def) {
+        problems.push({ message: `Field '${s.name}' doesn't exist on type '${typeName}'`, locations: [{ line: s.line, column: s.column }] });
+        continue;
+      }
+      for (const [arg, v] of s.args) {
+        if (!def.args?.[arg]) problems.push({ message: `Field '${s.name}' doesn't accept argument '${arg}'` });
+        if ('variable' in v) {
+          used.add(v.variable);
+          if (!op.variables.has(v.variable)) problems.push({ message: `Variable $${v.variable} is used by ${op.name} but not declared` });
+        }
+      }
+      const missing = Object.entries(def.args ?? {}).filter(([arg, t]) => t.endsWith('!') && !s.args.has(arg)).map(([arg]) => arg);
+      if (missing.length) problems.push({ message: `Field '${s.name}' is missing required arguments: ${missing.join(', ')}` });
+      if (SCALARS.has(def.type)) {
+        if (s.selections) problems.push({ message: `Selections can't be made on scalars (field '${s.name}' returns ${def.type} but has selections)` });
+      } else if (!s.selections) {
+        problems.push({ message: `Field must have selections (field '${s.name}' returns ${def.type} but has no selections. Did you mean '${s.name} { ... }'?)` });
+      } else walk(s.selections, def.type);
+    }
+  };
+  walk(op.selections, op.kind === 'query' ? 'Query' : 'Mutation');
+  for (const v of op.variables.keys()) if (!used.has(v)) problems.push({ message: `Variable $${v} is declared by ${op.name} but not used` });
+  for (const f of document.fragments.keys()) if (!usedFragments.has(f)) problems.push({ message: `Fragment ${f} was defined, but not used` });
+  for (const [v, t] of op.variables) {
+    const given = variables[v];
+    if ((given === undefined || given === null) && t.endsWith('!')) problems.push({ message: `Variable $${v} of type ${t} was provided invalid value` });
+    else if (given !== undefined && given !== null && t.replace(/!$/, '') === 'String' && typeof given !== 'string') {
+      problems.push({ message: `Variable $${v} of type ${t} was provided invalid value` });
+    }
+  }
+  return problems;
+}
+
+/** Runs a validated selection set on one object; field errors null their field and are collected. */
+function runSelections(
+  document: GqlDocument,
+  selections: readonly GqlSelection[],
+  parent: ValueOf,
+  variables: Record<string, unknown>,
+  path: (string | number)[],
+  errors: GraphQLError[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const s of selections) {
+    if (s.kind !== 'field') {
+      const on = s.kind === 'spread' ? document.fragments.get(s.name)!.on : s.on;
+      const inner = s.kind === 'spread' ? document.fragments.get(s.name)!.selections : s.selections;
+      if (!on || fragmentApplies(on, parent.typename)) Object.assign(out, runSelections(document, inner, parent, variables, path, errors));
+      continue;
+    }
+    if (s.name === '__typename') {
+      out[s.alias] = parent.typename;
+      continue;
+    }
+    const def = SCHEMA[parent.typename]!.fields[s.name]!;
+    const args: Record<string, unknown> = {};
+    for (const [arg, v] of s.args) args[arg] = 'variable' in v ? variables[v.variable] : v.literal;
+    let result: unknown;
+    try {
+      result = def.resolve(parent.value, args);
+    } catch (err) {
+      if (!(err instanceof FieldError)) throw err;
+      errors.push({ type: err.type, path: [...path, s.alias], locations: [{ line: s.line, column: s.column }], message: err.message });
+      out[s.alias] = null;
+      continue;
+    }
+    const complete = (value: unknown, at: (string | number)[]): unknown =>
+      value === null || value === undefined || SCALARS.has(def.type) ? (value ?? null) : runSelections(document, s.selections!, value as ValueOf, variables, at, errors);
+    out[s.alias] = def.list && Array.isArray(result) ? result.map((v, i) => complete(v, [...path, s.alias, i])) : complete(result, [...path, s.alias]);
+  }
+  return out;
 }

@@ -83,7 +83,13 @@ interface Case {
 
 const cases: Case[] = [
   ...[500, 502].flatMap((s): Case[] => [
-    { name: `${s} reading the config`, faults: [{ match: on.config, reply: http(s) }], first: 'incomplete, nothing computed', reason: new RegExp(`HTTP ${s} while reading the repository configuration`) },
+    // The config rides in the files query; when that query fails, context.config reads it (REST).
+    {
+      name: `${s} reading the config (the files query, then context.config)`,
+      faults: [{ match: on.readFiles, reply: http(s) }, { match: on.config, reply: http(s) }],
+      first: 'incomplete, nothing computed',
+      reason: new RegExp(`HTTP ${s} while reading the repository configuration`),
+    },
     { name: `${s} listing the changed files`, faults: [{ match: on.files, reply: http(s) }], first: 'incomplete, nothing computed', reason: new RegExp(`HTTP ${s} while listing the changed files`) },
     { name: `${s} reading files (GraphQL)`, faults: [{ match: on.readFiles, reply: http(s) }], first: 'reviewed' },
     {
@@ -100,7 +106,17 @@ const cases: Case[] = [
   ]),
   // Probot retries no secondary rate limit: the app waits GitHub's retry-after once and runs again.
   { name: '403 secondary rate limit (retry-after 1) posting the review', faults: [{ match: on.review, reply: http(403, SECONDARY, { 'retry-after': '1' }) }], first: 'reviewed', waits: [1] },
-  { name: '403 secondary rate limit (retry-after 30) reading the config', faults: [{ match: on.config, reply: http(403, SECONDARY, { 'retry-after': '30' }) }], first: 'reviewed', waits: [30] },
+  {
+    name: '403 secondary rate limit (retry-after 30) reading the config (after a failed files query)',
+    faults: [{ match: on.readFiles, reply: http(502) }, { match: on.config, reply: http(403, SECONDARY, { 'retry-after': '30' }) }],
+    first: 'reviewed',
+    waits: [30],
+  },
+  {
+    name: 'an error answer (200) to the files query: files and config read through REST',
+    faults: [{ match: on.readFiles, reply: { status: 200, body: { data: null, errors: [{ message: 'Something went wrong while executing your query.' }] } } }],
+    first: 'reviewed',
+  },
   { name: '429 (retry-after 2) listing the changed files', faults: [{ match: on.files, reply: http(429, SECONDARY, { 'retry-after': '2' }) }], first: 'reviewed', waits: [2] },
   { name: '429 (retry-after 1) creating the check run', faults: [{ match: on.checkCreate, reply: http(429, SECONDARY, { 'retry-after': '1' }) }], first: 'reviewed', waits: [1] },
   { name: '403 secondary rate limit without retry-after reading the review state', faults: [{ match: on.state, reply: http(403, SECONDARY) }], first: 'reviewed', waits: [60] },
@@ -118,8 +134,11 @@ const cases: Case[] = [
     reason: /rate limit \(HTTP 429, retry after 3600 s\) while listing the changed files/,
   },
   {
-    name: '403 primary rate limit (quota used up for 40 minutes) reading the config',
-    faults: [{ match: on.config, reply: http(403, 'API rate limit exceeded for installation ID 4242.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 2400) }) }],
+    name: '403 primary rate limit (quota used up for 40 minutes) reading the config (after a failed files query)',
+    faults: [
+      { match: on.readFiles, reply: http(502) },
+      { match: on.config, reply: http(403, 'API rate limit exceeded for installation ID 4242.', { 'x-ratelimit-remaining': '0', 'x-ratelimit-reset': String(Math.floor(Date.now() / 1000) + 2400) }) },
+    ],
     first: 'incomplete, nothing computed',
     reason: /rate limit \(HTTP 403\) while reading the repository configuration/,
   },
@@ -133,7 +152,8 @@ const cases: Case[] = [
   { name: 'connection reset reading the review state', faults: [{ match: on.state, reply: 'reset' }], first: 'incomplete, findings shown', reason: /connection to GitHub failed/ },
   { name: 'connection reset posting the review, not created', faults: [{ match: on.review, reply: 'reset' }], first: 'reviewed' },
   { name: 'connection reset posting the review, created', faults: [{ match: on.review, applied: true, reply: 'reset' }], first: 'reviewed' },
-  { name: '502 creating the installation token', faults: [{ match: on.token, reply: http(502) }], first: 'incomplete, nothing computed', reason: /HTTP 502 while reading the repository configuration/ },
+  // The first request of a run (listing the changed files) is the one that needs the token.
+  { name: '502 creating the installation token', faults: [{ match: on.token, reply: http(502) }], first: 'incomplete, nothing computed', reason: /HTTP 502 while listing the changed files/ },
   { name: '401 creating the installation token (app key revoked)', faults: [{ match: on.token, reply: http(401, 'A JSON web token could not be decoded') }], first: 'nothing posted' },
 ];
 
@@ -342,12 +362,14 @@ describe('with Octokit as production has it (retries and throttling on)', () => 
   it('a 502 on every endpoint once, the review POST among them (created, answer lost): one review, complete check run', async () => {
     const fake = fixtureFake();
     const double = new GitHubDouble(fake).install();
-    for (const match of [on.token, on.config, on.files, on.readFiles, on.state, on.checkCreate]) double.fail({ match, reply: http(502) });
+    for (const match of [on.token, on.files, on.readFiles, on.state, on.checkCreate]) double.fail({ match, reply: http(502) });
     double.fail({ match: on.review, applied: true, reply: http(502) });
     const probot = await makeProbot({ production: true });
     const result = await deliver(probot, pullRequestPayload(fake, 'opened'));
     expect(result.ok, result.error).toBe(true);
-    expect(double.fired).toHaveLength(7);
+    expect(double.fired).toHaveLength(6);
+    // The retried files query brought the config: no request of its own.
+    expect(fake.requests.filter((r) => r.path.includes('/contents/'))).toEqual([]);
     expect(snapshot(fake)).toEqual(COMPLETE);
     // The review POST itself was not repeated blindly: the app looked for its review first.
     expect(fake.requests.filter((r) => r.method === 'POST' && r.path.endsWith('/reviews'))).toHaveLength(1);

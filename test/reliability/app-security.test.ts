@@ -227,7 +227,9 @@ describe('permissions', () => {
       const mutations = [...String(r.body.query).matchAll(/\b(\w+)\(input:/g)].map((m) => m[1]);
       expect(mutations.every((m) => m === 'resolveReviewThread'), r.operation).toBe(true);
     }
-    expect(used.has('contents: read') && used.has('checks: write') && used.has('pull_requests: write')).toBe(true);
+    // Blobs read through GraphQL (the changed files, the repository config) are contents: read too.
+    const contentsRead = used.has('contents: read') || operations.has('PyworkersFiles');
+    expect(contentsRead && used.has('checks: write') && used.has('pull_requests: write')).toBe(true);
   });
 });
 
@@ -274,20 +276,39 @@ describe('code from the pull request', () => {
 });
 
 describe('repository configuration', () => {
-  it('is read from the default branch only: no ref, and the pull request changing it has no effect', async () => {
+  // The head's config turns PW004 off and caps comments at 1; the default branch's caps them at 2.
+  const DEFAULT_BRANCH_CONFIG = 'review:\n  max_comments: 2\n  drafts: true\n';
+
+  it('is read from the default branch only (HEAD in the files query), and the pull request changing it has no effect', async () => {
     const fake = hostileFake(new ReliabilityFake());
+    fake.defaultBranch.set('.github/pyworkers-review.yml', DEFAULT_BRANCH_CONFIG);
     new GitHubDouble(fake).install();
     await (await makeProbot({ app: {} })).receive({ id: randomUUID(), name: 'pull_request', payload: pullRequestPayload(fake, 'opened') } as any);
-    const configReads = fake.requests.filter((r) => r.path.endsWith('/contents/.github/pyworkers-review.yml'));
-    expect(configReads.length).toBeGreaterThan(0);
-    for (const r of configReads) expect(r.query.get('ref'), r.path).toBeNull();
-    // Nor is the changed config read as a file of the pull request.
-    const reads = fake.requests.filter((r) => r.operation === 'PyworkersFiles').flatMap((r) => Object.values(r.body.variables).map(String));
-    expect(reads.some((v) => v.endsWith(':.github/pyworkers-review.yml'))).toBe(false);
-    // The head's config turned PW004 off and capped comments at 1: neither applies.
+    const expressions = fake.requests.filter((r) => r.operation === 'PyworkersFiles').flatMap((r) => Object.values(r.body.variables).map(String));
+    expect(expressions).toContain('HEAD:.github/pyworkers-review.yml');
+    // Never at a commit of the pull request, neither as config nor as a file of the pull request.
+    expect(expressions.filter((v) => v.endsWith(':.github/pyworkers-review.yml'))).toEqual(['HEAD:.github/pyworkers-review.yml']);
+    expect(fake.requests.filter((r) => r.path.endsWith('/contents/.github/pyworkers-review.yml'))).toEqual([]);
+    // The head's config turned PW004 off and capped comments at 1: neither applies; the default branch's cap does.
     const [review] = fake.submittedReviews();
     expect(review!.body).toContain('PW004');
-    expect(fake.commentsOf(review!.id).length).toBeGreaterThan(1);
+    expect(fake.commentsOf(review!.id)).toHaveLength(2);
+  });
+
+  it('of a draft is read through context.config, from the default branch too (no ref)', async () => {
+    const fake = hostileFake(new ReliabilityFake());
+    fake.defaultBranch.set('.github/pyworkers-review.yml', DEFAULT_BRANCH_CONFIG);
+    new GitHubDouble(fake).install();
+    await (await makeProbot({ app: {} })).receive({ id: randomUUID(), name: 'pull_request', payload: pullRequestPayload(fake, 'opened', { draft: true }) } as any);
+    const configReads = fake.requests.filter((r) => r.path.endsWith('/contents/.github/pyworkers-review.yml'));
+    expect(configReads).toHaveLength(1);
+    expect(configReads[0]!.query.get('ref')).toBeNull();
+    const reads = fake.requests.filter((r) => r.operation === 'PyworkersFiles').flatMap((r) => Object.values(r.body.variables).map(String));
+    expect(reads.some((v) => v.endsWith(':.github/pyworkers-review.yml'))).toBe(false);
+    // Reviewed because the default branch asks for drafts; capped at its 2 comments.
+    const [review] = fake.submittedReviews();
+    expect(review!.body).toContain('PW004');
+    expect(fake.commentsOf(review!.id)).toHaveLength(2);
   });
 });
 
