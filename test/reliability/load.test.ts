@@ -144,9 +144,9 @@ describe('a burst of webhook deliveries against the real server', () => {
       ranTotal += stateReads.length;
       skippedTotal += skipped.length;
 
-      // …and one after the other: a run's first request (the config) never falls inside another run.
+      // …and one after the other: a run's first request (listing the changed files) never falls inside another run.
       const marks = mine
-        .filter((r) => r.operation === 'PyworkersReviewState' || (r.method === 'GET' && decodeURIComponent(r.path).endsWith(`/${fake.repo}/contents/.github/pyworkers-review.yml`)))
+        .filter((r) => r.operation === 'PyworkersReviewState' || (r.method === 'GET' && /\/pulls\/\d+\/files$/.test(r.path)))
         .map((r) => (r.operation ? 'S' : 'C'))
         .join('');
       expect(marks, `PR ${pr}`).toBe('CS'.repeat(stateReads.length));
