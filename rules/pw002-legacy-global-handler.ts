@@ -2,7 +2,8 @@ import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetEdit } from '../src/engine/types.js';
 import { detectEol } from '../src/engine/text.js';
-import { ensureFromImport, statementLineSpan } from './lib/python-edits.js';
+import { definedNames, wordFacts } from './lib/entrypoints.js';
+import { ensureFromImport, readsTextFirst, statementLineSpan } from './lib/python-edits.js';
 
 const LEGACY_HANDLERS: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
 
@@ -14,6 +15,43 @@ function topLevelFunction(stmt: SyntaxNode): { def: SyntaxNode; decorators: Synt
     if (def?.type === 'function_definition') return { def, decorators: stmt.namedChildren.filter((c) => c.type === 'decorator') };
   }
   return null;
+}
+
+/**
+ * The module-level statements that can hold a finding: function definitions, decorated or not,
+ * named like a legacy handler or decorated with something that names `handler`. Reading every
+ * statement of the module costs a node and field lookups per statement; instead the words that
+ * can matter are found in the text, and only their statements are made:
+ * - a legacy handler's name follows `def` (definedNames);
+ * - a decorator resolves to `workers.handler` only through an identifier `handler`
+ *   (`@handler`, `@workers.handler`) or a name imported as `workers.handler` (`@h`), whose
+ *   import spells `handler` too: a file without the word has no such decorator.
+ * One cursor goes to each of those identifiers; the statement above it counts when its parent is
+ * the module. A tree with errors gets the plain reading of every statement.
+ */
+function candidateStatements(ctx: PythonContext, root: SyntaxNode): SyntaxNode[] {
+  if (!readsTextFirst(ctx.source)) return root.namedChildren;
+  const legacy = Object.keys(LEGACY_HANDLERS);
+  // One scan of the text for the four words.
+  const handlerPresent = wordFacts(ctx, [...legacy, 'handler']).get('handler')!.present;
+  const words = new Set(definedNames(ctx, legacy));
+  if (handlerPresent) {
+    words.add('handler');
+    for (const b of ctx.source.imports()) if (b.qualified === 'workers.handler') words.add(b.local);
+  }
+  if (words.size === 0) return [];
+  const statements: SyntaxNode[] = [];
+  const seen = new Set<number>();
+  ctx.source.forEachIdentifierPath(words, (_word, levelAt, nodeAt) => {
+    // The statement is the highest level below a block or the module (levelAt is null there).
+    let top = 0;
+    while (levelAt(top + 1)) top++;
+    const stmt = levelAt(top)!;
+    if ((stmt.type !== 'function_definition' && stmt.type !== 'decorated_definition') || seen.has(stmt.start)) return;
+    seen.add(stmt.start);
+    if (nodeAt(top + 1).type === 'module') statements.push(nodeAt(top));
+  });
+  return statements.sort((a, b) => a.startIndex - b.startIndex);
 }
 
 function isHandlerDecorator(ctx: PythonContext, decorator: SyntaxNode): boolean {
@@ -100,14 +138,15 @@ export const rule: Rule = {
   python(ctx) {
     return {
       module(root) {
-        for (const stmt of root.namedChildren) {
+        for (const stmt of candidateStatements(ctx, root)) {
           const fn = topLevelFunction(stmt);
           if (!fn) continue;
           const nameNode = fn.def.childForFieldName('name');
           if (!nameNode) continue;
           const name = nameNode.text;
           const decorated = fn.decorators.some((d) => isHandlerDecorator(ctx, d));
-          const method = LEGACY_HANDLERS[name];
+          // Own names only: `def constructor` must not find Object.prototype.constructor.
+          const method = Object.hasOwn(LEGACY_HANDLERS, name) ? LEGACY_HANDLERS[name] : undefined;
           if (!method && !decorated) continue;
           const fixEdits = name === 'on_fetch' ? rewriteFetch(ctx, stmt, fn.def) : null;
           ctx.reportNode(

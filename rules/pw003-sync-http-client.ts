@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetFix } from '../src/engine/types.js';
 import { detectEol } from '../src/engine/text.js';
 import { enclosingFunction } from '../src/engine/python.js';
-import { ensureFromImport } from './lib/python-edits.js';
+import { charAfter, ensureFromImport, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
@@ -28,6 +28,20 @@ const NEEDS_SOCKETS = new Set([
 
 /** The last names of everything reported (`get`, `urlopen`…), for the textual pre-check. */
 const LAST_NAMES = new Set([...BROKEN_ON_312, ...NEEDS_SOCKETS].map((q) => q.slice(q.lastIndexOf('.') + 1)));
+
+/** Every name a reported one is, or lies inside (`urllib`, `urllib.request`, `urllib.request.urlopen`). */
+const REPORTED_PREFIXES = new Set(
+  [...BROKEN_ON_312, ...NEEDS_SOCKETS].flatMap((q) => q.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))),
+);
+
+/**
+ * Whether `from module import x` can bind a name the runner makes a trigger: one that is, lies
+ * inside or leads to a reported name (triggerModules). `from urllib.parse import urlparse`, in
+ * most Worker files, cannot.
+ */
+function fromModuleMatters(module: string): boolean {
+  return REPORTED_PREFIXES.has(module) || [...BROKEN_ON_312, ...NEEDS_SOCKETS].some((q) => module.startsWith(q + '.'));
+}
 
 /** A callee written as a dotted name on one line, then `(`, read from a call's start. */
 const CALLEE = /([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*\(/y;
@@ -116,7 +130,25 @@ export const rule: Rule = {
   // Aliases of what the rule reports only: `urlparse` from urllib.parse is no trigger.
   triggerModules: [...BROKEN_ON_312, ...NEEDS_SOCKETS],
   // On 3.13 only the socket clients (urllib.request, http.client) are reported.
-  triggersFor: (ctx) => (ctx.profile.python === '3.12' ? ['requests', 'urllib3', 'httpx', 'urllib', 'http'] : ['urllib', 'http']),
+  // And only the words an import of the file starts with: a call resolves to a reported name only
+  // through an import whose module starts with the word (`import requests`, `from http.client
+  // import HTTPConnection`), whatever alias it binds.
+  triggersFor(ctx) {
+    const words = ctx.profile.python === '3.12' ? ['requests', 'urllib3', 'httpx', 'urllib', 'http'] : ['urllib', 'http'];
+    if (!readsTextFirst(ctx.source)) return words;
+    const { imported, fromModules } = importedModuleNames(ctx.source);
+    const heads = new Set(imported.map((m) => m.split('.')[0]));
+    for (const m of fromModules) if (fromModuleMatters(m)) heads.add(m.split('.')[0]!);
+    return words.filter((w) => heads.has(w));
+  },
+  // A reported call has a hit as its callee's head (`requests.get(…)`, `urlopen(…)`): the next
+  // token is `.` or `(`. A word right after `import` is never in a call.
+  triggerHit(ctx, _word, start, end) {
+    if (!readsTextFirst(ctx.source)) return true;
+    const next = charAfter(ctx.source, end);
+    if (next !== '.' && next !== '(' && !(next > '\x7f')) return false;
+    return tokenBefore(ctx.source, start) !== 'import';
+  },
   python(ctx) {
     const python = ctx.profile.python;
     // On 3.13 the sync clients built on fetch work too.

@@ -2,6 +2,7 @@ import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { RuntimeProfile } from '../src/engine/types.js';
 import { readPackageJson } from '../src/engine/package-root.js';
+import { charAfter, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
 
 type Version = '0.26' | '0.28' | '314';
 const VERSIONS: readonly Version[] = ['0.26', '0.28', '314'];
@@ -200,6 +201,26 @@ export const rule: Rule = {
   },
   get triggers() {
     return triggerWords();
+  },
+  // Every finding comes from an import whose module starts with a trigger word: the import itself,
+  // or a call through a name it binds (`threading.Thread`, `Thread` from `from threading import
+  // Thread`). Words no import of the file starts with are left out: most files need no scan.
+  triggersFor(ctx) {
+    const words = triggerWords();
+    if (!readsTextFirst(ctx.source)) return words;
+    const { imported, fromModules } = importedModuleNames(ctx.source);
+    const heads = new Set([...imported, ...fromModules].map((m) => m.split('.')[0]));
+    return words.filter((w) => heads.has(w));
+  },
+  // A hit matters as the module of an import (right after `import`, `from` or a `,` of an import
+  // list) or as the head of a callee (`threading.Thread(…)`, `Thread(…)`): the next token is `.`
+  // or `(`. Other uses of a common word (`resource = …`, `f(socket)`) lead to nothing.
+  triggerHit(ctx, _word, start, end) {
+    if (!readsTextFirst(ctx.source)) return true;
+    const next = charAfter(ctx.source, end);
+    if (next === '.' || next === '(' || next > '\x7f') return true;
+    const before = tokenBefore(ctx.source, start);
+    return before === null || before === 'import' || before === 'from' || before === ',';
   },
   python(ctx) {
     return {

@@ -2,9 +2,11 @@ import type { Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetFix } from '../src/engine/types.js';
 import {
+  definedNames,
   entrypointKind,
   functionName,
   isStaticOrClassMethod,
+  mayNameDefinition,
   methodClass,
   nameReferences,
   parameterName,
@@ -62,11 +64,17 @@ export const rule: Rule = {
     },
   },
   triggers: Object.keys(STRICT_HANDLERS),
+  // `queue` and `scheduled` are common words; the rule looks only at methods of those names, and
+  // a file where neither follows a `def` has none (most files: no trigger scan at all).
+  triggersFor: (ctx) => definedNames(ctx, Object.keys(STRICT_HANDLERS)),
+  // The visitor reads a method by its name: only the name right after `def` leads to one.
+  triggerHit: (ctx, word, start) => Object.hasOwn(STRICT_HANDLERS, word) && mayNameDefinition(ctx, start),
   python(ctx) {
     return {
       function_definition(def) {
         const name = functionName(def);
-        const expected = STRICT_HANDLERS[name];
+        // Own names only: `def constructor` must not find Object.prototype.constructor.
+        const expected = Object.hasOwn(STRICT_HANDLERS, name) ? STRICT_HANDLERS[name] : undefined;
         if (!expected) return;
         const cls = methodClass(def);
         if (!cls || entrypointKind(ctx, cls) !== 'WorkerEntrypoint' || isStaticOrClassMethod(def)) return;

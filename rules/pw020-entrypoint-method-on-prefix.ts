@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { OffsetFix } from '../src/engine/types.js';
-import { entrypointKind, functionName, methodClass, methodsOf } from './lib/entrypoints.js';
+import { definedNames, entrypointKind, functionName, mayNameDefinition, methodClass, methodsOf } from './lib/entrypoints.js';
 
 const RENAMES: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
 
@@ -35,6 +35,9 @@ export const rule: Rule = {
     },
   },
   triggers: Object.keys(RENAMES),
+  // Only methods of these names are read: a file where none follows a `def` needs no trigger scan.
+  triggersFor: (ctx) => definedNames(ctx, Object.keys(RENAMES)),
+  triggerHit: (ctx, word, start) => Object.hasOwn(RENAMES, word) && mayNameDefinition(ctx, start),
   python(ctx) {
     // Where each name occurs, found once per file (a scan of the text per method is quadratic).
     const occurrences = new Map<string, number[]>();
@@ -46,7 +49,8 @@ export const rule: Rule = {
     return {
       function_definition(def) {
         const name = functionName(def);
-        const target = RENAMES[name];
+        // Own names only: `def constructor` must not find Object.prototype.constructor.
+        const target = Object.hasOwn(RENAMES, name) ? RENAMES[name] : undefined;
         if (!target) return;
         const cls = methodClass(def);
         if (!cls || entrypointKind(ctx, cls) !== 'WorkerEntrypoint') return;

@@ -1,12 +1,14 @@
-import type { Rule } from '../src/engine/rule.js';
+import type { PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetFix } from '../src/engine/types.js';
 import {
+  definedNames,
   functionName,
   functionsIn,
   hasWorkersHandlerDecorator,
   isModuleLevel,
   isWorkerMain,
+  mayNameDefinition,
   parameterName,
   parameterShape,
 } from './lib/entrypoints.js';
@@ -52,12 +54,20 @@ export const rule: Rule = {
     },
   },
   triggers: Object.keys(HANDLERS),
-  python(ctx) {
+  // `fetch` is called everywhere in Worker code (and `js_fetch`-style aliases of it become
+  // triggers too): only a file where one of the names follows a `def` is scanned.
+  triggersFor: (ctx) => (isWorkerMain(ctx) ? definedNames(ctx, Object.keys(HANDLERS)) : []),
+  // The visitor reads a function by its name: only the name right after `def` leads to one.
+  triggerHit: (ctx, word, start) => Object.hasOwn(HANDLERS, word) && mayNameDefinition(ctx, start),
+  python(ctx): PythonVisitors {
+    // Only the Worker's main module is read by the runtime: other files have nothing to report.
+    if (!isWorkerMain(ctx)) return {};
     return {
       function_definition(def) {
         const name = functionName(def);
-        const legacyName = HANDLERS[name];
-        if (!legacyName || !isModuleLevel(def) || !isWorkerMain(ctx)) return;
+        // Own names only: `def constructor` must not find Object.prototype.constructor.
+        const legacyName = Object.hasOwn(HANDLERS, name) ? HANDLERS[name] : undefined;
+        if (!legacyName || !isModuleLevel(def)) return;
         const decorated = hasWorkersHandlerDecorator(ctx, def);
         if (!decorated && !looksLikeHandler(def)) return;
         const topLevel = functionsIn(ctx.source.root).map(functionName);

@@ -2,7 +2,8 @@
 // parameter lists, and edits that rename or extend them.
 import { posix } from 'node:path';
 import type { PythonContext } from '../../src/engine/rule.js';
-import type { SyntaxNode } from '../../src/engine/python.js';
+import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
+import { readsTextFirst, tokenBefore } from './python-edits.js';
 
 export type EntrypointKind = 'WorkerEntrypoint' | 'DurableObject' | 'WorkflowEntrypoint';
 
@@ -158,4 +159,64 @@ export function isWorkerMain(ctx: PythonContext): boolean {
   if (!w || !w.main) return false;
   const main = posix.normalize(w.root ? `${w.root}/${w.main}` : w.main).replace(/^\.\//, '');
   return main === ctx.path;
+}
+
+/** What the text says about one word: whether it occurs, and whether it may name a function definition. */
+interface WordFacts {
+  /** The word occurs (in strings and comments too). */
+  present: boolean;
+  /** The word occurs right after a `def` keyword, or where the text cannot tell. */
+  defined: boolean;
+}
+
+const wordFactsCache = new WeakMap<PythonSource, Map<string, WordFacts>>();
+const wordPatterns = new Map<string, RegExp>();
+
+/**
+ * What the text says about `words`, read once per file and word: where each occurs and whether
+ * one occurrence may be the name of a function definition. A function's name is the token right
+ * after `def` (tree-sitter skips only blanks, line continuations and comments between them);
+ * tokenBefore answers null where a comment may hide the `def`, and such an occurrence counts.
+ * When the tree has errors (readsTextFirst is false), every word is present and defined.
+ */
+export function wordFacts(ctx: PythonContext, words: readonly string[]): Map<string, WordFacts> {
+  const source = ctx.source;
+  let known = wordFactsCache.get(source);
+  if (!known) wordFactsCache.set(source, (known = new Map()));
+  const missing = words.filter((w) => !known!.has(w));
+  if (missing.length > 0) {
+    const textFirst = readsTextFirst(source);
+    for (const w of missing) known.set(w, { present: !textFirst, defined: !textFirst });
+    if (textFirst) {
+      const key = missing.join('|');
+      let pattern = wordPatterns.get(key);
+      if (!pattern) wordPatterns.set(key, (pattern = new RegExp(`\\b(?:${key})\\b`, 'g')));
+      pattern.lastIndex = 0;
+      for (let m = pattern.exec(ctx.text); m; m = pattern.exec(ctx.text)) {
+        const facts = known.get(m[0])!;
+        facts.present = true;
+        if (facts.defined) continue;
+        const before = tokenBefore(source, m.index);
+        facts.defined = before === 'def' || before === null;
+      }
+    }
+  }
+  return known;
+}
+
+/** The words among `names` that may name a function definition in this file (wordFacts). */
+export function definedNames(ctx: PythonContext, names: readonly string[]): string[] {
+  const facts = wordFacts(ctx, names);
+  return names.filter((n) => facts.get(n)!.defined);
+}
+
+/**
+ * For a rule's triggerHit: false when the identifier at `start` is certainly not the name of a
+ * function definition (the token before it is not `def`). Only rules whose visitors look at
+ * function definitions by their name can drop the other hits.
+ */
+export function mayNameDefinition(ctx: PythonContext, start: number): boolean {
+  if (!readsTextFirst(ctx.source)) return true;
+  const before = tokenBefore(ctx.source, start);
+  return before === 'def' || before === null;
 }

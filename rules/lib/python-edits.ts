@@ -1,7 +1,210 @@
-// Edits rules share for Python fixes: imports added or removed without disturbing the rest.
+// What rules share for Python: reading tokens from the text before asking the tree, and edits for
+// fixes (imports added or removed without disturbing the rest).
 import { detectEol } from '../../src/engine/text.js';
 import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
 import type { OffsetEdit } from '../../src/engine/types.js';
+
+// ---------------------------------------------------------------------------------------------
+// Reading the text first. In node-tree-sitter every node, `parent` or field lookup crosses N-API
+// and costs microseconds, so rules read the text around a word to rule most places out, and ask
+// the tree only where the text cannot decide. The readers follow tree-sitter-python's lexer, which
+// is laxer than CPython's: between two tokens it skips any Unicode white space (its extras are
+// `[\s\f\uFEFF\u2060\u200B]`, `\` line continuations, also `\` + NUL, and comments), and where no
+// NEWLINE token is expected it skips line breaks too (`def\nfetch():` and `from\ntkinter import x`
+// parse without error). They rely on the grammar, so they are only used on trees without errors:
+// `readsTextFirst` is false for a tree with an ERROR or MISSING node, and rules then ask the tree.
+// ---------------------------------------------------------------------------------------------
+
+/** Switch for tests: false makes every rule take the tree-only path (the shortcuts must agree with it). */
+export const textShortcuts = { enabled: true };
+
+const errorFree = new WeakMap<PythonSource, boolean>();
+
+/** True when rules may decide from the text: the tree has no syntax error (asked once per file). */
+export function readsTextFirst(source: PythonSource): boolean {
+  if (!textShortcuts.enabled) return false;
+  let ok = errorFree.get(source);
+  if (ok === undefined) errorFree.set(source, (ok = !source.root.hasError));
+  return ok;
+}
+
+/** White space tree-sitter-python skips between tokens (Unicode \s, which JS's \s lacks U+0085 of), line breaks included. */
+function isBlank(c: number): boolean {
+  return (
+    (c >= 9 && c <= 13) ||
+    c === 32 ||
+    (c > 127 && (c === 0x85 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200b) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x2060 || c === 0x3000 || c === 0xfeff))
+  );
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/** A character of an identifier as tree-sitter reads one: ASCII word characters, or any non-ASCII character that is not white space. */
+function isNameChar(c: number): boolean {
+  return isWordChar(c) || (c > 127 && !isBlank(c));
+}
+
+/** Offsets of the line breaks of a file (`\r\n` counts once, at its `\r`), found on first use. */
+const lineBreaksCache = new WeakMap<PythonSource, number[]>();
+
+/** Offset of the first line break at or after `at` (text.length if none): comments end there. */
+function lineBreakAfter(source: PythonSource, at: number): number {
+  // A comment can hold many `#`; one scan per file keeps skipping comments linear.
+  let breaks = lineBreaksCache.get(source);
+  if (!breaks) {
+    breaks = [];
+    for (const m of source.text.matchAll(/\r\n?|\n/g)) breaks.push(m.index!);
+    lineBreaksCache.set(source, breaks);
+  }
+  let lo = 0;
+  let hi = breaks.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (breaks[mid]! < at) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < breaks.length ? breaks[lo]! : source.text.length;
+}
+
+/** Offset of the first character of the next token at or after `at`, past blanks, continuations and comments (text.length at the end). */
+export function nextTokenAt(source: PythonSource, at: number): number {
+  const text = source.text;
+  let i = at;
+  while (i < text.length) {
+    const c = text.charCodeAt(i);
+    // `\` and NUL: line continuations (`\` + line break, `\` + NUL); outside strings and
+    // comments nothing else may follow a `\`.
+    if (isBlank(c) || c === 0 || c === 92) i++;
+    else if (c === 35 /* # */) i = lineBreakAfter(source, i);
+    else break;
+  }
+  return i;
+}
+
+/**
+ * The token that ends right before `at`: a keyword or name (ASCII only), one punctuation character,
+ * '' at the start of the file, or null when the text cannot tell: a comment may end the line the
+ * previous token is on (comments are read forwards only), or a non-ASCII name may be involved.
+ * Going back over a line break lands on the last character of an earlier line; that is the previous
+ * token's unless the line holds a `#`.
+ */
+export function tokenBefore(source: PythonSource, at: number): string | null {
+  const text = source.text;
+  let i = at - 1;
+  let crossedLine = false;
+  for (; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) crossedLine = true;
+    else if (!(isBlank(c) || c === 0 || c === 92)) break;
+  }
+  if (i < 0) return '';
+  if (crossedLine) {
+    // Each line is read here for at most one token: the first token after it.
+    for (let j = i; j >= 0 && text[j] !== '\n' && text[j] !== '\r'; j--) if (text[j] === '#') return null;
+  }
+  const c = text.charCodeAt(i);
+  if (c > 127) return null;
+  if (!isWordChar(c)) return text[i]!;
+  let start = i;
+  while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+  if (start > 0 && text.charCodeAt(start - 1) > 127) return null;
+  return text.slice(start, i + 1);
+}
+
+/** The first character of the token after [.., end): '' at the end of the file. */
+export function charAfter(source: PythonSource, end: number): string {
+  return source.text[nextTokenAt(source, end)] ?? '';
+}
+
+/** The name (identifier characters) starting at `at`, or ''. */
+function nameAt(text: string, at: number): string {
+  let end = at;
+  while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
+  return text.slice(at, end);
+}
+
+/** Module names the import statements of a file spell out, read from the text. */
+export interface ImportedModuleNames {
+  /** Dotted names written after `import` and after each `,` of its list: the modules of `import a.b, c as d`. */
+  imported: string[];
+  /** Dotted names written after `from` (`from a.b import x`; also what `yield from a.b` reads). Relative ones (`.a`) are left out. */
+  fromModules: string[];
+}
+
+const importedModulesCache = new WeakMap<PythonSource, ImportedModuleNames>();
+
+/**
+ * The module names a file's import statements spell out, read from the text: every `import` and
+ * `from` keyword is found by a word search (in strings and comments too: it finds more, never
+ * less) and the names after it are read token by token. Every binding PythonSource.imports() makes,
+ * but those of relative imports, has a qualified name whose first segment is the first segment of
+ * one of these names. Only for trees without errors (readsTextFirst): the reading follows the
+ * grammar.
+ */
+export function importedModuleNames(source: PythonSource): ImportedModuleNames {
+  let found = importedModulesCache.get(source);
+  if (found) return found;
+  found = { imported: [], fromModules: [] };
+  const text = source.text;
+  // Offsets of `import`/`from` words not to read from: the `import` of `from m import x` (the names
+  // it imports are not modules) and words read as names (in a string such as "import a, import b":
+  // each stretch of text is read once).
+  const skip = new Set<number>();
+  const name = (at: number) => {
+    const word = nameAt(text, at);
+    if (word === 'import' || word === 'from') skip.add(at);
+    return word;
+  };
+  // `a.b.c` from the next token on (blanks around the dots dropped), and the offset after it.
+  const dottedName = (at: number): { name: string; end: number } => {
+    let i = nextTokenAt(source, at);
+    const first = name(i);
+    if (!first) return { name: '', end: i };
+    let dotted = first;
+    i += first.length;
+    for (;;) {
+      const dot = nextTokenAt(source, i);
+      if (text.charCodeAt(dot) !== 46 /* . */) break;
+      const next = nextTokenAt(source, dot + 1);
+      const part = name(next);
+      if (!part) break;
+      dotted += '.' + part;
+      i = next + part.length;
+    }
+    return { name: dotted, end: i };
+  };
+  const keywords = /\b(?:import|from)\b/g;
+  for (let m = keywords.exec(text); m; m = keywords.exec(text)) {
+    if (skip.has(m.index)) continue;
+    const after = m.index + m[0].length;
+    if (m[0] === 'from') {
+      const module = dottedName(after);
+      if (!module.name) continue;
+      found.fromModules.push(module.name);
+      const next = nextTokenAt(source, module.end);
+      if (nameAt(text, next) === 'import') skip.add(next);
+      continue;
+    }
+    // `import a.b as c, d`: a dotted name, maybe `as` and a name, then `,` and the next item.
+    let i = after;
+    for (;;) {
+      const item = dottedName(i);
+      if (!item.name) break;
+      found.imported.push(item.name);
+      i = nextTokenAt(source, item.end);
+      if (nameAt(text, i) === 'as') {
+        i = nextTokenAt(source, i + 2);
+        i = nextTokenAt(source, i + name(i).length);
+      }
+      if (text.charCodeAt(i) !== 44 /* , */) break;
+      i++;
+    }
+  }
+  importedModulesCache.set(source, found);
+  return found;
+}
 
 /** The imported-name nodes of an import_from_statement (dotted_name or aliased_import). */
 export function importedNames(stmt: SyntaxNode): SyntaxNode[] {

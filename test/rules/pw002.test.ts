@@ -14,6 +14,12 @@ ruleTester(rule, {
     { name: 'outside any Worker: runtime unknown', code: LEGACY, profile: { noWorker: true } },
     { name: 'nested function named on_fetch', code: 'def make():\n    async def on_fetch(request, env):\n        pass\n    return on_fetch\n' },
     { name: 'name in a string', code: 'doc = "async def on_fetch(request, env)"\n' },
+    // Text-first edges (rules/lib/python-edits.ts): the text only picks candidates, the tree decides.
+    {
+      name: 'on_fetch as a method, inside an if, and in comments',
+      code: 'from workers import WorkerEntrypoint, handler\n\nclass Default(WorkerEntrypoint):\n    async def on_fetch(self, request):\n        pass\n\nif True:\n    async def on_fetch(request, env):\n        pass\n# @handler\n# def on_queue(batch, env)\n',
+    },
+    { name: 'names of Object.prototype are no handlers', code: 'def constructor(request, env):\n    pass\n\ndef toString(request, env):\n    pass\n' },
   ],
   invalid: [
     {
@@ -47,6 +53,30 @@ ruleTester(rule, {
       code: '"""A worker."""\n\ndef on_fetch(request):\n    return "ok"\n',
       errors: [{ line: 3, column: 5 }],
       output: '"""A worker."""\nfrom workers import WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    def fetch(self, request):\n        return "ok"\n',
+    },
+    {
+      name: 'a comment between def and the name (tree-sitter reads past it)',
+      code: 'from workers import Response\n\nasync def # legacy\non_fetch(request, env):\n    return Response(env.X)\n',
+      errors: [{ line: 4, column: 1, endColumn: 9 }],
+      output: 'from workers import Response, WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return Response(self.env.X)\n',
+    },
+    {
+      name: 'decorators on several lines, one of them `workers.handler` across a line continuation',
+      code: 'import workers\n\n@workers.\\\n    handler\n@other(\n    1,\n)\nasync def cron(controller, env, ctx):\n    pass\n',
+      errors: [{ line: 8, column: 11, endColumn: 15, message: /`cron` is never called/ }],
+      output: null,
+    },
+    {
+      name: 'CRLF line ends and a tab-indented body',
+      code: 'from workers import handler, Response\r\n\r\n@handler\r\nasync def on_fetch(request, env):\r\n\treturn Response(env.GREETING)\r\n',
+      errors: [{ line: 4, column: 11, endColumn: 19 }],
+      output: 'from workers import handler, Response, WorkerEntrypoint\r\n\r\nclass Default(WorkerEntrypoint):\r\n    async def fetch(self, request):\r\n        return Response(self.env.GREETING)\r\n',
+    },
+    {
+      name: 'a file with a syntax error: every statement is read, the fix is only shown',
+      code: 'from workers import handler\n\n@handler\nasync def on_fetch(request, env):\n    return env.X\n\nprint(1 +)\n',
+      errors: [{ line: 4, column: 11, endColumn: 19 }],
+      output: null,
     },
   ],
 });

@@ -31,6 +31,12 @@ ruleTester(rule, {
     { name: 'unknown runtime (file outside any Worker) is skipped', profile: { noWorker: true }, code: 'import js\nimport requests\n\nr = requests.get("https://example.com")\n' },
     { name: 'plain Python outside any Worker is not Worker code', profile: { noWorker: true }, code: 'import requests\n\nr = requests.get("https://example.com")\n' },
     { name: 'a local module named like a client', profile: PY312, code: 'from .clients import requests\n\nr = requests.get("x")\n' },
+    // Text-first edges: words no import starts with, and hits that are no callee, are dropped.
+    {
+      name: 'names that only look like clients',
+      profile: PY312,
+      code: 'from urllib.parse import urlparse, quote\n\nhttp = "http://example.com"\nrequests = [urlparse(http)]\nurllib = {"requests": requests}\nprint(urllib, requests.count(http))\n',
+    },
   ],
   invalid: [
     {
@@ -79,6 +85,41 @@ ruleTester(rule, {
         { line: 4, column: 8, message: /`urllib3\.PoolManager`/ },
         { line: 5, column: 11, message: /`requests\.Session`/ },
       ],
+      output: null,
+    },
+    {
+      name: 'yield from a blocking call',
+      profile: PY312,
+      code: 'import requests\n\ndef pages(urls):\n    for u in urls:\n        yield from requests.get(u).iter_lines()\n',
+      errors: [{ line: 5, column: 20, endColumn: 35 }],
+      output: null,
+    },
+    {
+      name: 'a callee split over lines with a comment',
+      profile: PY312,
+      code: 'import requests\n\nasync def f(u):\n    resp = (requests  # blocking\n        .get(u))\n    return resp\n',
+      errors: [{ line: 4, column: 13, endLine: 5 }],
+      output: null,
+    },
+    {
+      name: 'urlopen imported under another name next to urllib.parse (3.13)',
+      profile: PY313,
+      code: 'from urllib.parse import urlparse\nfrom urllib.request import urlopen as get_url\n\ndef f(u):\n    urlparse(u)\n    return get_url(u)\n',
+      errors: [{ line: 6, column: 12, endColumn: 22, message: /`urllib.request.urlopen` opens raw sockets/ }],
+      output: null,
+    },
+    {
+      name: 'CRLF line ends',
+      profile: PY312,
+      code: 'import requests\r\n\r\ndef f(u):\r\n    return requests.get(u)\r\n',
+      errors: [{ line: 4, column: 12, endColumn: 27 }],
+      output: null,
+    },
+    {
+      name: 'a file with a syntax error',
+      profile: PY312,
+      code: 'import requests\n\ndef f(u):\n    return requests.get(u)\n\nprint(1 +)\n',
+      errors: [{ line: 4, column: 12, endColumn: 27 }],
       output: null,
     },
   ],

@@ -20,6 +20,8 @@ ruleTester(rule, {
     { name: 'sockets with an unknown runtime: not claimed', profile: { noWorker: true }, code: 'import js\nimport socket\n\ns = socket.socket()\n' },
     { name: 'pty with an unknown runtime: depends on the version', profile: { noWorker: true }, code: 'import js\nimport pty\n' },
     { name: 'outside any Worker, not Worker code', profile: { noWorker: true }, code: 'import tkinter\nimport threading\nthreading.Thread(target=print).start()\n' },
+    // Text-first edges: only words an import starts with are scanned, and only hits in an import or heading a callee.
+    { name: 'module names as plain variables', code: 'resource = 1\nprint(socket, resource)\npwd = "x"\nthreading = None\n' },
   ],
   invalid: [
     {
@@ -85,6 +87,28 @@ ruleTester(rule, {
       profile: { date: '2025-10-01' },
       code: 'def lock(fd):\n    import fcntl\n    fcntl.flock(fd, fcntl.LOCK_EX)\n',
       errors: [{ line: 2, column: 12, message: /`fcntl` cannot be imported on Python 3.13/ }],
+      output: null,
+    },
+    {
+      name: 'imports after a comma, after a comment and a line break, across a line continuation',
+      code: 'import json, idlelib\nfrom  # the terminal\n  curses import wrapper\nimport os, \\\n    tkinter\n',
+      errors: [
+        { line: 1, column: 14, endColumn: 21, message: /`idlelib` is not in Pyodide's standard library/ },
+        { line: 3, column: 3, endColumn: 9, message: /`curses`/ },
+        { line: 5, column: 5, endColumn: 12, message: /`tkinter`/ },
+      ],
+      output: null,
+    },
+    {
+      name: 'CRLF line ends',
+      code: 'import tkinter\r\nimport threading\r\nthreading.Thread(target=print).start()\r\n',
+      errors: [{ line: 1, column: 8, endColumn: 15 }, { line: 3, column: 1, endColumn: 31, severity: 'warning' }],
+      output: null,
+    },
+    {
+      name: 'a callee split over lines, in a file with a syntax error',
+      code: 'import threading\n\nworker = (threading\n    .Thread(target=print))\n\nprint(1 +)\n',
+      errors: [{ line: 3, column: 11, endLine: 4, severity: 'warning' }],
       output: null,
     },
   ],

@@ -16,6 +16,11 @@ ruleTester(rule, {
     { name: 'WorkerEntrypoint shadowed by a local class', code: 'class WorkerEntrypoint:\n    pass\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n' },
     { name: 'vendored SDK, full signature, 3.14', profile: { sdk: 'vendored', date: '2026-06-20', flags: ['python_workers_20260610'] }, code: `${HEAD}class Default(WorkerEntrypoint):\n    async def scheduled(self, controller, env, ctx):\n        pass\n` },
     { name: 'outside any Worker, not Worker code', profile: { noWorker: true }, code: 'class Default:\n    async def queue(self, batch):\n        pass\n' },
+    // Text-first edges: only a name right after `def` is a candidate; the tree decides.
+    {
+      name: 'queue and scheduled as variables and calls, a method named constructor',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n    def constructor(self, batch):\n        pass\n\n    def fetch(self, request):\n        queue = []\n        queue.append(request)\n        return scheduled(queue)\n`,
+    },
   ],
   invalid: [
     {
@@ -62,6 +67,30 @@ ruleTester(rule, {
       name: 'no fix when every candidate name is taken',
       code: `${HEAD}class Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        return env, _env, ctx\n`,
       errors: [{ line: 4, column: 15 }],
+      output: null,
+    },
+    {
+      name: 'tabs around def and the name',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n\tasync def\tqueue(self, batch):\n\t\tfor m in batch.messages:\n\t\t\tm.ack()\n`,
+      errors: [{ line: 4, column: 12, endColumn: 17 }],
+      output: `${HEAD}class Default(WorkerEntrypoint):\n\tasync def\tqueue(self, batch, env, ctx):\n\t\tfor m in batch.messages:\n\t\t\tm.ack()\n`,
+    },
+    {
+      name: 'a comment and a line break between def and the name (tree-sitter reads past them)',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n    async def # cron entry\n    scheduled(self, controller):\n        pass\n`,
+      errors: [{ line: 5, column: 5, endColumn: 14 }],
+      output: `${HEAD}class Default(WorkerEntrypoint):\n    async def # cron entry\n    scheduled(self, controller, env, ctx):\n        pass\n`,
+    },
+    {
+      name: 'CRLF line ends',
+      code: 'from workers import WorkerEntrypoint\r\n\r\nclass Default(WorkerEntrypoint):\r\n    async def queue(self, batch):\r\n        pass\r\n',
+      errors: [{ line: 4, column: 15, endColumn: 20 }],
+      output: 'from workers import WorkerEntrypoint\r\n\r\nclass Default(WorkerEntrypoint):\r\n    async def queue(self, batch, env, ctx):\r\n        pass\r\n',
+    },
+    {
+      name: 'a file with a syntax error: the fix is only shown',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n\nprint(1 +)\n`,
+      errors: [{ line: 4, column: 15, endColumn: 20 }],
       output: null,
     },
   ],

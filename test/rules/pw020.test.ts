@@ -24,6 +24,11 @@ ruleTester(rule, {
     { name: 'not an entrypoint class', code: 'class Router:\n    async def on_fetch(self, request):\n        return None\n' },
     { name: 'names in strings and comments', code: `${HEAD}# def on_fetch(self, request)\nclass Default(WorkerEntrypoint):\n    hint = "on_fetch was renamed"\n\n    async def fetch(self, request):\n        return Response(self.hint)\n` },
     { name: 'unknown runtime: skipped', profile: { noWorker: true }, code: `${HEAD}class Default(WorkerEntrypoint):\n    async def on_fetch(self, request):\n        return Response("ok")\n` },
+    // Text-first edges: only a name right after `def` is a candidate; the tree decides.
+    {
+      name: 'on_ names in a call, a string and a comment',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return on_fetch(request)\n\nNOTE = "def on_fetch(self)"  # def on_queue\n`,
+    },
   ],
   invalid: [
     {
@@ -58,6 +63,24 @@ ruleTester(rule, {
     {
       name: 'referenced elsewhere: no fix',
       code: `${HEAD}class Default(WorkerEntrypoint):\n    async def on_fetch(self, request):\n        return Response("ok")\n\n    async def ping(self):\n        return await self.on_fetch(None)\n`,
+      errors: [{ line: 4, column: 15 }],
+      output: null,
+    },
+    {
+      name: 'a line continuation between def and the name',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n    async def \\\n        on_queue(self, batch, env, ctx):\n        pass\n`,
+      errors: [{ line: 5, column: 9, endColumn: 17 }],
+      output: `${HEAD}class Default(WorkerEntrypoint):\n    async def \\\n        queue(self, batch, env, ctx):\n        pass\n`,
+    },
+    {
+      name: 'CRLF line ends and tabs',
+      code: 'from workers import WorkerEntrypoint\r\n\r\nclass Default(WorkerEntrypoint):\r\n\tasync def on_scheduled(self, controller, env, ctx):\r\n\t\tpass\r\n',
+      errors: [{ line: 4, column: 12, endColumn: 24 }],
+      output: 'from workers import WorkerEntrypoint\r\n\r\nclass Default(WorkerEntrypoint):\r\n\tasync def scheduled(self, controller, env, ctx):\r\n\t\tpass\r\n',
+    },
+    {
+      name: 'a file with a syntax error: the fix is only shown',
+      code: `${HEAD}class Default(WorkerEntrypoint):\n    async def on_fetch(self, request):\n        pass\n\nprint(1 +)\n`,
       errors: [{ line: 4, column: 15 }],
       output: null,
     },

@@ -27,6 +27,13 @@ ruleTester(rule, {
     },
     { name: 'from js import fetch is an import, not a def', profile: LEGACY, code: 'from js import fetch\n\nasync def on_fetch(request, env):\n    return await fetch(request)\n' },
     { name: 'unknown runtime: skipped', profile: { noWorker: true }, code: `${HEAD}@handler\nasync def scheduled(controller, env, ctx):\n    pass\n` },
+    // Text-first edges: only a name right after `def` is a candidate; the tree decides.
+    {
+      name: 'fetch called and imported, never defined at module level',
+      profile: LEGACY,
+      code: 'from js import fetch\n\nclass Default:\n    async def fetch(self, request, env):\n        return await fetch(request)\n\nasync def on_fetch(request, env):\n    return await fetch(request)\n',
+    },
+    { name: 'names of Object.prototype are no handlers', profile: LEGACY, code: 'def constructor(request, env):\n    pass\n\ndef toString(request, env):\n    pass\n' },
   ],
   invalid: [
     {
@@ -65,6 +72,34 @@ ruleTester(rule, {
       },
       errors: [{ line: 4, column: 5 }],
       output: 'import workers\n\n@workers.handler\ndef on_fetch(req):\n    return workers.Response("ok")\n',
+    },
+    {
+      name: 'a line continuation between def and the name',
+      profile: LEGACY,
+      code: `${HEAD}@handler\nasync def \\\n    scheduled(controller, env, ctx):\n    pass\n`,
+      errors: [{ line: 5, column: 5, endColumn: 14 }],
+      output: `${HEAD}@handler\nasync def \\\n    on_scheduled(controller, env, ctx):\n    pass\n`,
+    },
+    {
+      name: 'a comment and a line break between def and the name (tree-sitter reads past them)',
+      profile: LEGACY,
+      code: `${HEAD}@handler\nasync def # cron\nscheduled(controller, env, ctx):\n    pass\n`,
+      errors: [{ line: 5, column: 1, endColumn: 10 }],
+      output: `${HEAD}@handler\nasync def # cron\non_scheduled(controller, env, ctx):\n    pass\n`,
+    },
+    {
+      name: 'CRLF line ends',
+      profile: LEGACY,
+      code: 'async def fetch(request, env):\r\n    return "ok"\r\n',
+      errors: [{ line: 1, column: 11, endColumn: 16 }],
+      output: 'async def on_fetch(request, env):\r\n    return "ok"\r\n',
+    },
+    {
+      name: 'a file with a syntax error: the fix is only shown',
+      profile: LEGACY,
+      code: 'async def fetch(request, env):\n    return "ok"\n\nprint(1 +)\n',
+      errors: [{ line: 1, column: 11, endColumn: 16 }],
+      output: null,
     },
   ],
 });

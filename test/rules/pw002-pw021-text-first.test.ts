@@ -1,0 +1,158 @@
+// PW002, PW003, PW004, PW018, PW019, PW020 and PW021 read the text before asking the tree (which
+// words can matter in a file, which trigger hits can lead to a finding, which module-level
+// statements to make). Those shortcuts must never change a finding: here every rule runs both ways
+// over sources made to sit on the edges of the text readers (comments, line continuations, line
+// breaks tree-sitter skips, tabs, CRLF, a BOM, syntax errors…) and over the benchmark corpus, and
+// the findings must be identical.
+import { afterEach, describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../bench/corpus.js';
+import { rule as pw002 } from '../../rules/pw002-legacy-global-handler.js';
+import { rule as pw003 } from '../../rules/pw003-sync-http-client.js';
+import { rule as pw004 } from '../../rules/pw004-to-py-import.js';
+import { rule as pw018 } from '../../rules/pw018-stdlib-unavailable.js';
+import { rule as pw019 } from '../../rules/pw019-handler-too-few-parameters.js';
+import { rule as pw020 } from '../../rules/pw020-entrypoint-method-on-prefix.js';
+import { rule as pw021 } from '../../rules/pw021-global-handler-without-on-prefix.js';
+import { definedNames } from '../../rules/lib/entrypoints.js';
+import { importedModuleNames, nextTokenAt, textShortcuts, tokenBefore } from '../../rules/lib/python-edits.js';
+import { analyze, PythonSource, type Finding, type Rule, type SourceFile } from '../../src/engine/index.js';
+import type { PythonContext } from '../../src/engine/rule.js';
+import { workerFiles, type Profile } from '../helpers/rule-tester.js';
+
+const RULES = [pw002, pw003, pw004, pw018, pw019, pw020, pw021];
+
+/** Findings with every shortcut on, and with none: no text shortcut and a full walk instead of triggers. */
+function bothWays(rule: Rule, files: SourceFile[]): { fast: Finding[]; tree: Finding[] } {
+  textShortcuts.enabled = true;
+  const fast = analyze({ files, rules: [rule] });
+  textShortcuts.enabled = false;
+  const tree = analyze({ files, rules: [{ ...rule, triggers: undefined }] });
+  textShortcuts.enabled = true;
+  expect(fast.ruleErrors).toEqual([]);
+  expect(tree.ruleErrors).toEqual([]);
+  return { fast: fast.findings, tree: tree.findings };
+}
+
+afterEach(() => {
+  textShortcuts.enabled = true;
+});
+
+const PROFILES: Record<string, Profile> = {
+  'legacy handlers, Python 3.12': { date: '2025-03-10' },
+  'class handlers, Python 3.13': { date: '2025-11-01' },
+  'Python 3.14': { date: '2026-07-01', flags: ['python_workers_20260610'], sdk: 'vendored' },
+};
+
+const ENTRY = 'from workers import WorkerEntrypoint, Response, handler\n';
+
+/** Sources on the edges of the text readers; each holds something at least one rule reports. */
+const SOURCES: Record<string, string> = {
+  'handlers at module level': `${ENTRY}\n@handler\nasync def on_fetch(request, env):\n    return Response("ok")\n\nasync def scheduled(controller, env, ctx):\n    pass\n\nasync def queue(batch, env):\n    pass\n`,
+  'handler names in a class, an if, a nested def, a string and a comment': `${ENTRY}\nclass Default(WorkerEntrypoint):\n    async def on_fetch(self, request):\n        def on_queue(batch, env):\n            pass\n        return on_queue\n\n    async def queue(self, batch):\n        pass\n\nif True:\n    async def on_fetch(request, env):\n        pass\n    async def fetch(request, env):\n        pass\n\nDOC = "async def on_scheduled(controller, env, ctx)"\n# def scheduled(controller, env, ctx)\n`,
+  'decorators on several lines': `${ENTRY}import workers\nfrom workers import handler as h\n\n@h\n\n@staticmethod\nasync def cron(controller, env, ctx):\n    pass\n\n@workers.handler\n@other(\n    1,\n)\nasync def scheduled(controller, env, ctx):\n    pass\n\n@ workers . \\\n    handler\ndef queue(batch, env):\n    pass\n\n@handler()\ndef task(event):\n    pass\n`,
+  'a comment between def and the name (tree-sitter skips it)': `${ENTRY}\nclass Default(WorkerEntrypoint):\n    async def # the queue handler\n    queue(self, batch):\n        pass\n\n    def # old name\n        on_scheduled(self, controller):\n        pass\n\nasync def # legacy\non_fetch(request, env):\n    pass\n`,
+  'line continuations and line breaks after def': `${ENTRY}\nclass Default(WorkerEntrypoint):\n    async def \\\n        scheduled(self, controller):\n        pass\n\nasync def\nfetch(request, env):\n    pass\n\ndef \\\n  on_queue(batch, env):\n    pass\n`,
+  'tabs': `${ENTRY}\nclass Default(WorkerEntrypoint):\n\tasync def\tqueue(self, batch):\n\t\tpass\n\n\tasync def on_fetch(self, request):\n\t\treturn Response("x")\n\n@handler\nasync def\tscheduled(controller, env, ctx):\n\tpass\n`,
+  'a module-level def indented after another statement (tree-sitter reads it at module level)': `${ENTRY}x = 1\n  async def fetch(request, env):\n    pass\n\n  def on_scheduled(controller, env, ctx):\n    pass\n`,
+  'imports of unavailable modules, spelled every way': 'import os, \\\n    tkinter.font\nfrom\\\n  curses import wrapper\nimport json, idlelib\nimport os, venv as v\nfrom  # where\n  dbm import whichdb\nimport  # where\n  lib2to3\nimport threading as t\nfrom concurrent import futures\nfrom multiprocessing.pool import ThreadPool as TP\nimport socket\n\nresource = 1\nprint(socket, resource)\nworker = t.Thread(target=print)\nfutures.ThreadPoolExecutor(2)\nx = (t\n    .Timer(1, print))\nTP(2)\ns = socket.create_connection(("h", 1))\nNOTE = "import tkinter; threading.Thread()"\n',
+  'sync HTTP clients': 'import requests as http\nimport urllib.parse\nfrom urllib.request import urlopen as get_url\nfrom http.client import HTTPConnection\nfrom urllib.parse import urlparse\nimport httpx, urllib3\n\nasync def f(u):\n    r = http.get(u)\n    urllib.request.urlopen(u)\n    get_url(u)\n    HTTPConnection("h")\n    urlparse(u)\n    c = httpx.Client()\n    p = (urllib3\n        .PoolManager())\n    return http .\\\n        post(u)\n\ndef g(u):\n    yield from requests.get(u)\n',
+  'to_py imported and called': 'from pyodide.ffi import (to_js,\n    to_py)\nimport pyodide\nimport pyodide.ffi as f\nfrom pyodide import ffi\nfrom\\\n  pyodide.ffi import to_py as tp\n\nrows = to_py(results)\nrows = pyodide.ffi.to_py(results)\nrows = f.to_py(results)\nrows = ffi.to_py(results)\nrows = tp(results)\nrows = results.to_py()\n',
+  'a syntax error': `${ENTRY}import tkinter\nfrom pyodide.ffi import to_py\nimport requests\n\n@handler\nasync def on_fetch(request, env:\n    return requests.get(to_py(request))\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n\nasync def scheduled(controller, env, ctx):\n    pass\n`,
+};
+
+/** Sources where nothing is to be reported, though the words the rules look for are there. */
+const SILENT: Record<string, string> = {
+  'names of Object.prototype': `${ENTRY}\ndef constructor(request, env):\n    pass\n\ndef toString(request, env):\n    pass\n\nclass Default(WorkerEntrypoint):\n    def constructor(self, batch):\n        pass\n\n    def hasOwnProperty(self, request):\n        pass\n`,
+  'guarded and relative imports': 'try:\n    import curses\nexcept ImportError:\n    curses = None\nfrom .tkinter import thing\nfrom . import threading\nthreading.Thread(target=print)\n',
+  'HTTP names that lead nowhere': 'from urllib.parse import urlparse, quote\nimport json\n\nhttp = "http://example.com"\nrequests = [http]\nurllib = {"requests": requests}\nprint(urllib, requests.count(http))\n',
+  'to_py only as a method': 'from pyodide.ffi import to_js  # to_py is a method\nrows = results.results.to_py()\nrows = (await request.json()).  to_py()\n',
+};
+
+/** The same sources with CRLF line ends, lone CR line ends and a byte order mark. */
+function variants(text: string): Record<string, string> {
+  return { LF: text, CRLF: text.replace(/\n/g, '\r\n'), CR: text.replace(/\n/g, '\r'), BOM: `\ufeff${text}` };
+}
+
+describe('text shortcuts find what the tree finds', () => {
+  const cases = [...Object.entries(SOURCES).map(([name, code]) => ({ name, code, silent: false })), ...Object.entries(SILENT).map(([name, code]) => ({ name, code, silent: true }))];
+  for (const { name, code, silent } of cases) {
+    it(name, () => {
+      let found = 0;
+      for (const [kind, text] of Object.entries(variants(code))) {
+        for (const [label, profile] of Object.entries(PROFILES)) {
+          const files = Object.entries(workerFiles(profile, 'src/entry.py', text)).map(([path, t]) => ({ path, text: t }));
+          for (const rule of RULES) {
+            const { fast, tree } = bothWays(rule, files);
+            expect(fast, `${rule.meta.code}, ${kind}, ${label}`).toEqual(tree);
+            found += fast.filter((f) => f.code === rule.meta.code).length;
+          }
+        }
+      }
+      // A source is there for findings on its edges, or for silence.
+      if (silent) expect(found).toBe(0);
+      else expect(found).toBeGreaterThan(0);
+    });
+  }
+
+  it('the benchmark corpus, with handlers and imports added to entry modules', () => {
+    const corpus = generateCorpus(300_000, 3);
+    const python = corpus.python.map((f) =>
+      f.path.endsWith('/entry.py') ? { ...f, text: f.text.replace('class Default(WorkerEntrypoint):', `${SOURCES['sync HTTP clients']}\n${SOURCES['handlers at module level']}\nclass Default(WorkerEntrypoint):`) } : f,
+    );
+    for (const rule of RULES) {
+      const { fast, tree } = bothWays(rule, [...python, ...corpus.configs]);
+      expect(fast, rule.meta.code).toEqual(tree);
+    }
+  });
+});
+
+describe('text readers', () => {
+  const source = (text: string) => new PythonSource('src/entry.py', text);
+  const ctxOf = (text: string) => ({ source: source(text), text }) as unknown as PythonContext;
+
+  it('tokenBefore: the token before an offset, or null where a comment may hide it', () => {
+    const at = (text: string, word: string) => tokenBefore(source(text), text.indexOf(word));
+    expect(at('def fetch(): pass\n', 'fetch')).toBe('def');
+    expect(at('def \\\n  fetch(): pass\n', 'fetch')).toBe('def');
+    expect(at('def\r\n fetch(): pass\r\n', 'fetch')).toBe('def');
+    expect(at('x = 1  # a comment\nfetch()\n', 'fetch')).toBeNull();
+    expect(at('await fetch(u)\n', 'fetch')).toBe('await');
+    expect(at('f(a, fetch)\n', 'fetch')).toBe(',');
+    expect(at('fetch()\n', 'fetch')).toBe('');
+    expect(at('é = 1\nfetch()\n', 'fetch')).toBe('1');
+    expect(at('xé fetch\n', 'fetch')).toBeNull();
+  });
+
+  it('nextTokenAt skips blanks, continuations and comments', () => {
+    const text = 'a \\\n  # c\n  .b';
+    expect(text[nextTokenAt(source(text), 1)]).toBe('.');
+  });
+
+  it('definedNames: a name counts where it follows def', () => {
+    expect(definedNames(ctxOf('fetch(u)\nx.queue()\n"def scheduled"\n'), ['fetch', 'queue', 'scheduled'])).toEqual(['scheduled']);
+    expect(definedNames(ctxOf('await fetch(u)\nqueue = []\n'), ['fetch', 'queue'])).toEqual([]);
+    // After a line break the token before is read from the earlier line, unless it holds a `#`.
+    expect(definedNames(ctxOf('x = 1  # note\nqueue = []\n'), ['queue'])).toEqual(['queue']);
+    // A file with a syntax error: every name counts.
+    expect(definedNames(ctxOf('def f(:\n    pass\n'), ['fetch'])).toEqual(['fetch']);
+  });
+
+  it('importedModuleNames reads the modules of import statements', () => {
+    const names = importedModuleNames(
+      source('import a.b as c, d\nfrom e.f import (g, h)\nfrom . import i\nfrom\\\n  j import k\nimport l, \\\n  m\ns = "import n, import o"\n'),
+    );
+    // More than the modules (`i` of `from . import i`, words of a string), never fewer.
+    expect(names.imported).toEqual(['a.b', 'd', 'i', 'l', 'm', 'n', 'import']);
+    expect(names.fromModules).toEqual(['e.f', 'j']);
+  });
+
+  it('most files ask for no trigger scan', () => {
+    const text = generateCorpus(20_000, 5).python[1]!.text;
+    const files = Object.entries(workerFiles({ date: '2025-11-01' }, 'src/entry.py', text)).map(([path, t]) => ({ path, text: t }));
+    for (const rule of [pw003, pw018, pw019, pw020]) {
+      let asked: string[] | undefined;
+      analyze({ files, rules: [{ ...rule, triggersFor: (ctx) => (asked = rule.triggersFor!(ctx)) }] });
+      expect(asked, rule.meta.code).toEqual([]);
+    }
+  });
+});
