@@ -88,18 +88,23 @@ function reportMissingPythonWorkers(ctx: ConfigContext, doc: ConfigDocument, lis
 const workflowClassesOf = new WeakMap<ConfigDocument, Map<string, boolean> | null>();
 
 function checkWorkflows(ctx: ConfigContext, worker: Worker, doc: ConfigDocument, list: FlagList): void {
-  let classes = workflowClassesOf.get(doc);
-  if (classes === undefined) {
-    const modules = workerModules(ctx.workspace, worker);
-    workflowClassesOf.set(doc, (classes = modules ? workflowClasses(modules) : null));
-  }
-  const ownNames = scriptNames(doc);
+  // Read only for a section with Workflows to check: most Workers have none.
+  const workerClasses = () => {
+    let classes = workflowClassesOf.get(doc);
+    if (classes === undefined) {
+      const modules = workerModules(ctx.workspace, worker);
+      workflowClassesOf.set(doc, (classes = modules ? workflowClasses(modules) : null));
+    }
+    return classes;
+  };
   const needing: { className: string; date: string }[] = [];
   for (const section of list.users) {
     const bindings = doc.get([...section.path, 'workflows']);
     if (bindings?.kind !== 'array') continue;
     const profile = sectionProfile(doc, section, list.flags, worker);
     if (!profile.known || profile.flags.has(WORKFLOWS_FLAG)) continue;
+    const classes = workerClasses();
+    const ownNames = scriptNames(doc);
     for (const binding of bindings.children) {
       const className = pythonWorkflowClass(binding, classes, ownNames);
       if (className && !needing.some((n) => n.className === className)) needing.push({ className, date: sectionDate(doc, section).value! });

@@ -1,5 +1,6 @@
 import { ConfigDocument, type ConfigNode } from '../src/engine/config-doc.js';
 import type { ConfigContext, Rule } from '../src/engine/rule.js';
+import type { RuntimeProfile } from '../src/engine/types.js';
 import type { Worker } from '../src/engine/workspace.js';
 import {
   flagLists,
@@ -10,6 +11,8 @@ import {
   sectionProfile,
   workerModules,
   workersImport,
+  type FlagList,
+  type Section,
 } from './lib/config-helpers.js';
 
 const FLAG = 'enable_python_external_sdk';
@@ -46,28 +49,34 @@ export const rule: Rule = {
     const target = pythonWorkerConfig(ctx);
     if (!target) return;
     const { worker, doc } = target;
+    // The sections that run without the built-in SDK, first: most Workers have none, and the
+    // checks that follow read other files of the Worker.
+    const external: { list: FlagList; section: Section; profile: RuntimeProfile }[] = [];
+    for (const list of flagLists(doc)) {
+      for (const section of list.users) {
+        const profile = sectionProfile(doc, section, list.flags, worker);
+        if (profile.known && profile.flags.has(FLAG)) external.push({ list, section, profile });
+      }
+    }
+    if (!external.length) return;
     if (listsSdk(worker) || buildsWithPywrangler(ctx, worker) || isLocalModule(ctx.workspace, worker, 'workers')) return;
     const modules = workerModules(ctx.workspace, worker);
     const imported = modules ? workersImport(modules) : null;
     if (modules && !imported) return;
     const reported = new Set<ConfigNode>();
-    for (const list of flagLists(doc)) {
-      for (const section of list.users) {
-        const profile = sectionProfile(doc, section, list.flags, worker);
-        if (!profile.known || !profile.flags.has(FLAG)) continue;
-        if (!imported && !profile.flags.has('python_no_global_handlers')) continue;
-        const date = sectionDate(doc, section);
-        const byDate = !list.flags.includes(FLAG) && date.value! >= SINCE;
-        const anchor = byDate ? date.node : list.node?.children.find((c) => c.value === FLAG);
-        if (!anchor || reported.has(anchor)) continue;
-        reported.add(anchor);
-        const cause = byDate ? `compatibility_date ${date.value} (${SINCE} or later) turns on \`${FLAG}\`` : `\`${FLAG}\` is set`;
-        const where = imported ? `\`import workers\` in ${imported.path}:${imported.node.startPosition.row + 1}` : 'importing the `WorkerEntrypoint` class from `workers`';
-        ctx.report({
-          ...(byDate ? { start: anchor.start, end: anchor.end } : ConfigDocument.keyOrValue(anchor)),
-          message: `${cause}: the runtime no longer provides the \`workers\` SDK and nothing vendors it (no \`workers-py\` or \`workers-runtime-sdk\` in pyproject.toml), so ${where} fails. Build with pywrangler (add \`workers-py\` to a pyproject.toml dependency group) or keep an earlier date`,
-        });
-      }
+    for (const { list, section, profile } of external) {
+      if (!imported && !profile.flags.has('python_no_global_handlers')) continue;
+      const date = sectionDate(doc, section);
+      const byDate = !list.flags.includes(FLAG) && date.value! >= SINCE;
+      const anchor = byDate ? date.node : list.node?.children.find((c) => c.value === FLAG);
+      if (!anchor || reported.has(anchor)) continue;
+      reported.add(anchor);
+      const cause = byDate ? `compatibility_date ${date.value} (${SINCE} or later) turns on \`${FLAG}\`` : `\`${FLAG}\` is set`;
+      const where = imported ? `\`import workers\` in ${imported.path}:${imported.node.startPosition.row + 1}` : 'importing the `WorkerEntrypoint` class from `workers`';
+      ctx.report({
+        ...(byDate ? { start: anchor.start, end: anchor.end } : ConfigDocument.keyOrValue(anchor)),
+        message: `${cause}: the runtime no longer provides the \`workers\` SDK and nothing vendors it (no \`workers-py\` or \`workers-runtime-sdk\` in pyproject.toml), so ${where} fails. Build with pywrangler (add \`workers-py\` to a pyproject.toml dependency group) or keep an earlier date`,
+      });
     }
   },
 };

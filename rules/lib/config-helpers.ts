@@ -34,7 +34,18 @@ export function pythonWorkerConfig(ctx: ConfigContext): { worker: Worker; doc: C
   return { worker, doc: ctx.doc };
 }
 
-export function sections(doc: ConfigDocument): Section[] {
+/** Sections and flag lists of a document, read once: most config rules ask for them. */
+const sectionsOf = new WeakMap<ConfigDocument, readonly Section[]>();
+const flagListsOf = new WeakMap<ConfigDocument, readonly FlagList[]>();
+
+/** The sections of a wrangler config (shared between callers: never modified). */
+export function sections(doc: ConfigDocument): readonly Section[] {
+  let out = sectionsOf.get(doc);
+  if (!out) sectionsOf.set(doc, (out = readSections(doc)));
+  return out;
+}
+
+function readSections(doc: ConfigDocument): Section[] {
   const out: Section[] = [{ path: [], env: null, label: 'the top level', node: doc.root }];
   const envs = doc.get(['env']);
   if (envs?.kind === 'object') {
@@ -68,7 +79,14 @@ export interface FlagList {
   users: Section[];
 }
 
-export function flagLists(doc: ConfigDocument): FlagList[] {
+/** The flag lists of a wrangler config (shared between callers: never modified). */
+export function flagLists(doc: ConfigDocument): readonly FlagList[] {
+  let out = flagListsOf.get(doc);
+  if (!out) flagListsOf.set(doc, (out = readFlagLists(doc)));
+  return out;
+}
+
+function readFlagLists(doc: ConfigDocument): FlagList[] {
   const all = sections(doc);
   const top: FlagList = { path: ['compatibility_flags'], node: doc.get(['compatibility_flags']), flags: [], users: [] };
   top.flags = stringItems(top.node);
@@ -87,8 +105,19 @@ export function sectionDate(doc: ConfigDocument, section: Section): { value: str
   return { value: node?.kind === 'string' ? (node.value as string) : null, node };
 }
 
+/** The last profile made per section (the rules of one config ask for the same ones): shared, never modified. */
+const sectionProfiles = new WeakMap<Section, { doc: ConfigDocument; flags: readonly string[]; worker: Worker | null; profile: RuntimeProfile }>();
+
 /** The runtime profile of one section of a Worker's config, with `flags` in place of its own. */
 export function sectionProfile(doc: ConfigDocument, section: Section, flags: string[], worker: Worker | null): RuntimeProfile {
+  const last = sectionProfiles.get(section);
+  if (last && last.doc === doc && last.flags === flags && last.worker === worker) return last.profile;
+  const profile = deriveSectionProfile(doc, section, flags, worker);
+  sectionProfiles.set(section, { doc, flags, worker, profile });
+  return profile;
+}
+
+function deriveSectionProfile(doc: ConfigDocument, section: Section, flags: string[], worker: Worker | null): RuntimeProfile {
   return deriveProfile(
     {
       compatibilityDate: sectionDate(doc, section).value,
@@ -160,17 +189,47 @@ export function fixIfPossible(applicability: Applicability, description: string,
 // ---- flag names ----
 
 
+/** What unknownPythonFlag says about a flag. Shared between callers: never modified. */
+export interface UnknownFlag {
+  readonly nearest: readonly string[];
+  readonly distance: number;
+  readonly dated: boolean;
+}
+
+const KNOWN_FLAG_SET: ReadonlySet<string> = new Set(KNOWN_PYTHON_FLAGS);
+
+/**
+ * Verdicts on flags seen before: four rules ask about the same few flags in every config. Flags up
+ * to a realistic length only, and a bounded number of them.
+ */
+const flagVerdicts = new Map<string, UnknownFlag | null>();
+const MAX_REMEMBERED_FLAG = 100;
+const MAX_REMEMBERED_FLAGS = 2048;
+
 /**
  * For a flag that is not a known Python flag but looks like one: the known flags nearest to it.
  * Null for known flags and for flags that are not about Python. Dated runtime flags
  * (`python_workers_YYYYMMDD`) are never "corrected" into another date: a new runtime may exist.
  */
-export function unknownPythonFlag(flag: string): { nearest: string[]; distance: number; dated: boolean } | null {
-  if (KNOWN_PYTHON_FLAGS.includes(flag)) return null;
+export function unknownPythonFlag(flag: string): UnknownFlag | null {
+  if (KNOWN_FLAG_SET.has(flag)) return null;
+  const remembered = flagVerdicts.get(flag);
+  if (remembered !== undefined) return remembered;
+  const verdict = judgeFlag(flag);
+  if (flag.length <= MAX_REMEMBERED_FLAG) {
+    if (flagVerdicts.size >= MAX_REMEMBERED_FLAGS) flagVerdicts.clear();
+    flagVerdicts.set(flag, verdict);
+  }
+  return verdict;
+}
+
+function judgeFlag(flag: string): UnknownFlag | null {
   const lower = flag.toLowerCase();
   let best: string[] = [];
   let distance = Infinity;
   for (const known of KNOWN_PYTHON_FLAGS) {
+    // The distance is at least the difference in length: a flag that far off is neither nearer nor as near.
+    if (Math.abs(known.length - lower.length) > distance) continue;
     const d = editDistance(lower, known);
     if (d < distance) {
       distance = d;
@@ -180,7 +239,7 @@ export function unknownPythonFlag(flag: string): { nearest: string[]; distance: 
   const looksPython = /pyth?on|pyodide/.test(lower) || distance <= 2;
   if (!looksPython) return null;
   const dated = /^python_workers_\d{8}$/.test(lower);
-  return { nearest: best, distance, dated };
+  return Object.freeze({ nearest: Object.freeze(best), distance, dated });
 }
 
 /** The single known flag a misspelling stands for, when the correction is clear; else null. */
@@ -398,8 +457,12 @@ export function shippedDependencies(ctx: ConfigContext): { worker: Worker; entri
 
 /** True when the folder's pyproject.toml lists workers-py: a project pywrangler builds. */
 export function isPywranglerProject(workspace: Workspace, dir: string): boolean {
-  const text = workspace.text(dir ? `${dir}/pyproject.toml` : 'pyproject.toml');
+  const path = dir ? `${dir}/pyproject.toml` : 'pyproject.toml';
+  const text = workspace.text(path);
   if (text === undefined) return false;
+  // A Worker's own pyproject.toml was parsed by the Workspace (null there when it does not parse).
+  const worker = workspace.workerOf(path);
+  if (worker && worker.pyprojectPath === path) return worker.pyproject !== null && pyprojectDependencies(worker.pyproject).includes('workers-py');
   try {
     return pyprojectDependencies(ConfigDocument.parse(text, 'toml')).includes('workers-py');
   } catch {

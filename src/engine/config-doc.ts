@@ -47,7 +47,9 @@ export class ConfigDocument {
   static parse(written: string, format: ConfigFormat): ConfigDocument {
     // A leading BOM reads as a space (as the CLI drops it on reading): same length, same offsets.
     const text = written.charCodeAt(0) === 0xfeff ? ` ${written.slice(1)}` : written;
-    const deep = format === 'toml' ? tomlTooDeep(text) : jsoncTooDeep(text);
+    // Only a text with more than MAX_CONFIG_DEPTH opening brackets can nest that deep: most
+    // configs skip the scan.
+    const deep = !mayNestTooDeep(text) ? -1 : format === 'toml' ? tomlTooDeep(text) : jsoncTooDeep(text);
     if (deep >= 0) throw new ConfigParseError(`nested deeper than ${MAX_CONFIG_DEPTH} levels`, deep);
     try {
       return new ConfigDocument(format, text, format === 'toml' ? buildToml(text) : buildJsonc(text));
@@ -372,6 +374,16 @@ export function tomlLiteral(value: unknown): string {
 /** Far deeper than any real config, far shallower than what overflows the JS stack. */
 export const MAX_CONFIG_DEPTH = 256;
 
+/** False when the text has at most MAX_CONFIG_DEPTH `[` and `{` in all: it cannot nest deeper. */
+function mayNestTooDeep(text: string): boolean {
+  let brackets = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if ((c === 0x5b || c === 0x7b) && ++brackets > MAX_CONFIG_DEPTH) return true;
+  }
+  return false;
+}
+
 /** Offset of the first `[` or `{` nested deeper than MAX_CONFIG_DEPTH, or -1. One scanner pass. */
 function jsoncTooDeep(text: string): number {
   const scanner = jsonc.createScanner(text, true);
@@ -414,46 +426,152 @@ function tomlTooDeep(text: string): number {
 
 // ---- JSONC ----
 
-function buildJsonc(text: string): ConfigNode {
-  const errors: jsonc.ParseError[] = [];
-  const tree = jsonc.parseTree(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length > 0 || !tree) {
-    const e = errors[0];
-    const message = e ? jsonc.printParseErrorCode(e.error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : 'empty document';
-    throw new ConfigParseError(message, e ? e.offset : 0);
-  }
-  return convertJsonc(tree, []);
+// Nodes are made by these two functions only, always with the same properties in the same order,
+// so that every node of a format shares one hidden class (object spreads of varying shapes made a
+// fresh hidden class per node: slower, and most of a document's memory).
+
+function jsoncNode(path: ConfigPath, kind: ConfigNode['kind'], value: unknown, start: number, end: number): ConfigNode {
+  return { path, kind, value, start, end, keyStart: undefined, keyEnd: undefined, children: [] };
 }
 
-function convertJsonc(node: jsonc.Node, path: ConfigPath): ConfigNode {
-  const base = { path, start: node.offset, end: node.offset + node.length };
-  switch (node.type) {
-    case 'object': {
-      const children: ConfigNode[] = [];
-      const value: Record<string, unknown> = {};
-      for (const prop of node.children ?? []) {
-        const [keyNode, valueNode] = prop.children ?? [];
-        if (!keyNode || !valueNode) continue;
-        const key = String(keyNode.value);
-        const child = convertJsonc(valueNode, [...path, key]);
-        child.keyStart = keyNode.offset;
-        child.keyEnd = keyNode.offset + keyNode.length;
-        children.push(child);
-        value[key] = child.value;
-      }
-      return { ...base, kind: 'object', value, children };
-    }
-    case 'array': {
-      const children = (node.children ?? []).map((c, i) => convertJsonc(c, [...path, i]));
-      return { ...base, kind: 'array', value: children.map((c) => c.value), children };
-    }
+function tomlNode(path: ConfigPath, kind: ConfigNode['kind'], value: unknown, start: number, end: number, style: ConfigNode['style']): ConfigNode {
+  return { path, kind, value, start, end, keyStart: undefined, keyEnd: undefined, children: [], style };
+}
+
+/**
+ * The JSONC tree straight from jsonc-parser's visitor (the one parseTree uses, with the same
+ * options): no intermediate tree to convert. The first error stops the parse, as only the first
+ * is reported.
+ *
+ * One visitor serves every parse, its callbacks module functions working on `jsonBuild`: V8 keeps
+ * optimized code only while a function object using it lives, so callbacks made anew per parse
+ * would run unoptimized again after every full garbage collection. Parsing is synchronous and the
+ * callbacks never parse, so one build is in progress at a time.
+ */
+function buildJsonc(text: string): ConfigNode {
+  const b = jsonBuild;
+  b.root = undefined;
+  b.open.length = 0;
+  b.firstChild.length = 0;
+  b.done.length = 0;
+  try {
+    jsonc.visit(text, JSONC_VISITOR, JSONC_OPTIONS);
+    if (!b.root) throw new ConfigParseError('empty document', 0);
+    return b.root;
+  } finally {
+    // Nothing of this document stays reachable from the module.
+    b.root = undefined;
+    b.open.length = 0;
+    b.firstChild.length = 0;
+    b.done.length = 0;
+  }
+}
+
+const JSONC_OPTIONS: jsonc.ParseOptions = { allowTrailingComma: true, disallowComments: false };
+
+/**
+ * The state of the JSONC build in progress: open objects and arrays (innermost last), each with
+ * where its children start in `done`, the finished children of every open container in order. A
+ * container takes its children (and an array its value) as arrays of their exact size when it
+ * closes. `key` and its range: the property whose value comes next.
+ */
+const jsonBuild = {
+  root: undefined as ConfigNode | undefined,
+  open: [] as ConfigNode[],
+  firstChild: [] as number[],
+  done: [] as ConfigNode[],
+  key: '',
+  keyStart: 0,
+  keyEnd: 0,
+  /**
+   * A function of the latest jsonc-parser visit, kept so that the functions that visit creates
+   * anew on every call (its parser and scanner are closures) stay alive with their optimized code
+   * between parses; without it, every full garbage collection sends JSONC parsing back to the
+   * interpreter. It holds that one visit's state: the last text parsed, nothing more.
+   */
+  lastParse: undefined as unknown,
+};
+
+const JSONC_VISITOR: jsonc.JSONVisitor = {
+  onObjectBegin: (offset, _length, _line, _column, pathSupplier) => {
+    jsonBuild.lastParse = pathSupplier;
+    jsonBegin('object', offset);
+  },
+  onObjectProperty: (name, offset, length) => {
+    jsonBuild.key = name;
+    jsonBuild.keyStart = offset;
+    jsonBuild.keyEnd = offset + length;
+  },
+  onObjectEnd: jsonClose,
+  onArrayBegin: (offset) => jsonBegin('array', offset),
+  onArrayEnd: jsonClose,
+  onLiteralValue: (value, offset, length) => jsonFinish(jsonMake(jsoncKind(value), value, offset, offset + length)),
+  onError: (error, offset) => {
+    const message = jsonc.printParseErrorCode(error).replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase();
+    throw new ConfigParseError(message, offset);
+  },
+};
+
+/** A node for the value that starts here, with its path (and key range) from where it stands. */
+function jsonMake(kind: ConfigNode['kind'], value: unknown, start: number, end: number): ConfigNode {
+  const b = jsonBuild;
+  const parent = b.open[b.open.length - 1];
+  if (!parent) return jsoncNode([], kind, value, start, end);
+  if (parent.kind === 'array') return jsoncNode(parent.path.concat(b.done.length - b.firstChild[b.firstChild.length - 1]), kind, value, start, end);
+  const node = jsoncNode(parent.path.concat(b.key), kind, value, start, end);
+  node.keyStart = b.keyStart;
+  node.keyEnd = b.keyEnd;
+  return node;
+}
+
+/** A finished value joins its parent (in the order convertJsonc of a parseTree tree added them). */
+function jsonFinish(node: ConfigNode): void {
+  const b = jsonBuild;
+  const parent = b.open[b.open.length - 1];
+  if (!parent) {
+    b.root ??= node;
+    return;
+  }
+  b.done.push(node);
+  if (parent.kind === 'object') (parent.value as Record<string, unknown>)[node.path[node.path.length - 1] as string] = node.value;
+}
+
+function jsonBegin(kind: 'object' | 'array', offset: number): void {
+  const b = jsonBuild;
+  const node = jsonMake(kind, kind === 'object' ? {} : [], offset, offset);
+  b.open.push(node);
+  b.firstChild.push(b.done.length);
+}
+
+function jsonClose(offset: number, length: number): void {
+  const b = jsonBuild;
+  const node = b.open.pop();
+  if (!node) return;
+  const from = b.firstChild.pop()!;
+  node.end = offset + length;
+  if (b.done.length > from) {
+    node.children = b.done.slice(from);
+    b.done.length = from;
+    if (node.kind === 'array') node.value = node.children.map(childValue);
+  }
+  jsonFinish(node);
+}
+
+function childValue(node: ConfigNode): unknown {
+  return node.value;
+}
+
+/** The kind jsonc-parser's parseTree gives a literal. */
+function jsoncKind(value: unknown): ConfigNode['kind'] {
+  switch (typeof value) {
     case 'string':
+      return 'string';
     case 'number':
+      return 'number';
     case 'boolean':
-    case 'null':
-      return { ...base, kind: node.type, value: node.value, children: [] };
+      return 'boolean';
     default:
-      return { ...base, kind: 'other', value: node.value, children: [] };
+      return value === null ? 'null' : 'other';
   }
 }
 
@@ -469,32 +587,51 @@ function buildToml(text: string): ConfigNode {
     const e = err as { message?: string; index?: number };
     throw new ConfigParseError((e.message ?? 'invalid TOML').toLowerCase(), typeof e.index === 'number' ? e.index : 0);
   }
-  const root: ConfigNode = { path: [], kind: 'object', value: {}, start: 0, end: text.length, children: [], style: 'root' };
+  const root = tomlNode([], 'object', {}, 0, text.length, 'root');
   const top = ast.body[0];
   for (const item of top.body) {
     if (item.type === 'TOMLKeyValue') addKeyValue(root, item);
     else addTable(root, item);
   }
+  trimChildren(root);
   return root;
 }
 
-function keyNames(key: AST.TOMLKey): string[] {
-  return key.keys.map((k) => (k.type === 'TOMLBare' ? k.name : String(k.value)));
+/**
+ * Children lists of their exact size: tables gain children as the document goes on, and an array
+ * grown by push keeps room for more, which every document the Workspace holds would carry.
+ */
+function trimChildren(node: ConfigNode): void {
+  const children = node.children;
+  if (children.length === 0) return;
+  node.children = children.slice();
+  for (let i = 0; i < children.length; i++) trimChildren(children[i]);
 }
 
-/** Per node, its children by key (the first one, as a search would find), caught up as children are added. */
+/** Per node with many children, its children by key (the first one, as a search would find), caught up as children are added. */
 const childIndex = new WeakMap<ConfigNode, { byKey: Map<string | number, ConfigNode>; seen: number }>();
 
+/** Up to this many children, a search is cheaper than keeping an index. */
+const SEARCHED_CHILDREN = 16;
+
 /**
- * The child of `parent` named `seg`. Indexed: rules look up keys of every section and TOML
- * building looks up every key it adds, so a search of the children would be quadratic on a config
- * with many keys or sections.
+ * The child of `parent` named `seg`. Indexed beyond a few children: rules look up keys of every
+ * section and TOML building looks up every key it adds, so a search of the children would be
+ * quadratic on a config with many keys or sections.
  */
 function child(parent: ConfigNode, seg: string | number): ConfigNode | undefined {
+  const children = parent.children;
+  if (children.length <= SEARCHED_CHILDREN) {
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i];
+      if (c.path[c.path.length - 1] === seg) return c;
+    }
+    return undefined;
+  }
   let index = childIndex.get(parent);
-  if (!index || index.seen > parent.children.length) childIndex.set(parent, (index = { byKey: new Map(), seen: 0 }));
-  for (; index.seen < parent.children.length; index.seen++) {
-    const c = parent.children[index.seen];
+  if (!index || index.seen > children.length) childIndex.set(parent, (index = { byKey: new Map(), seen: 0 }));
+  for (; index.seen < children.length; index.seen++) {
+    const c = children[index.seen];
     const key = c.path[c.path.length - 1];
     if (!index.byKey.has(key)) index.byKey.set(key, c);
   }
@@ -504,7 +641,7 @@ function child(parent: ConfigNode, seg: string | number): ConfigNode | undefined
 function ensureObject(parent: ConfigNode, seg: string | number, at: number): ConfigNode {
   let c = child(parent, seg);
   if (!c) {
-    c = { path: [...parent.path, seg], kind: 'object', value: {}, start: at, end: at, children: [], style: 'implicit' };
+    c = tomlNode(parent.path.concat(seg), 'object', {}, at, at, 'implicit');
     parent.children.push(c);
     (parent.value as Record<string | number, unknown>)[seg] = c.value;
   }
@@ -512,16 +649,20 @@ function ensureObject(parent: ConfigNode, seg: string | number, at: number): Con
 }
 
 function addKeyValue(table: ConfigNode, kv: AST.TOMLKeyValue): void {
-  const names = keyNames(kv.key);
+  const keys = kv.key.keys;
   let parent = table;
-  for (const seg of names.slice(0, -1)) parent = ensureObject(parent, seg, kv.range[0]);
-  const last = names[names.length - 1];
-  const node = convertToml(kv.value, [...parent.path, last]);
+  for (let i = 0; i < keys.length - 1; i++) parent = ensureObject(parent, keyName(keys[i]), kv.range[0]);
+  const last = keyName(keys[keys.length - 1]);
+  const node = convertToml(kv.value, parent.path.concat(last));
   node.keyStart = kv.key.range[0];
   node.keyEnd = kv.key.range[1];
   parent.children.push(node);
   (parent.value as Record<string, unknown>)[last] = node.value;
   if (parent.end < kv.range[1]) parent.end = kv.range[1];
+}
+
+function keyName(k: AST.TOMLKey['keys'][number]): string {
+  return k.type === 'TOMLBare' ? k.name : String(k.value);
 }
 
 function addTable(root: ConfigNode, table: AST.TOMLTable): void {
@@ -532,17 +673,16 @@ function addTable(root: ConfigNode, table: AST.TOMLTable): void {
     const nextIsIndex = typeof key[i + 1] === 'number';
     let c = child(parent, seg);
     if (!c) {
-      c = {
-        path: [...parent.path, seg],
-        kind: nextIsIndex ? 'array' : 'object',
-        value: nextIsIndex ? [] : {},
-        start: table.range[0],
-        end: table.range[1],
-        keyStart: table.key.range[0],
-        keyEnd: table.key.range[1],
-        children: [],
-        style: nextIsIndex ? 'array-of-tables' : 'implicit',
-      };
+      c = tomlNode(
+        parent.path.concat(seg),
+        nextIsIndex ? 'array' : 'object',
+        nextIsIndex ? [] : {},
+        table.range[0],
+        table.range[1],
+        nextIsIndex ? 'array-of-tables' : 'implicit',
+      );
+      c.keyStart = table.key.range[0];
+      c.keyEnd = table.key.range[1];
       parent.children.push(c);
       (parent.value as Record<string | number, unknown>)[seg] = c.value;
     }
@@ -552,7 +692,7 @@ function addTable(root: ConfigNode, table: AST.TOMLTable): void {
   const seg = key[key.length - 1];
   let node = child(parent, seg);
   if (!node) {
-    node = { path: [...parent.path, seg], kind: 'object', value: {}, start: table.range[0], end: table.range[1], children: [], style: 'table' };
+    node = tomlNode(parent.path.concat(seg), 'object', {}, table.range[0], table.range[1], 'table');
     parent.children.push(node);
     if (Array.isArray(parent.value)) (parent.value as unknown[])[seg as number] = node.value;
     else (parent.value as Record<string | number, unknown>)[seg] = node.value;
@@ -567,22 +707,30 @@ function addTable(root: ConfigNode, table: AST.TOMLTable): void {
 }
 
 function convertToml(value: TomlValueNode, path: ConfigPath): ConfigNode {
-  const base = { path, start: value.range[0], end: value.range[1], children: [] as ConfigNode[] };
   if (value.type === 'TOMLArray') {
-    const children = value.elements.map((e, i) => convertToml(e, [...path, i]));
-    return { ...base, kind: 'array', value: children.map((c) => c.value), children, style: 'inline' };
+    const node = tomlNode(path, 'array', [], value.range[0], value.range[1], 'inline');
+    const elements = value.elements;
+    for (let i = 0; i < elements.length; i++) node.children.push(convertToml(elements[i], path.concat(i)));
+    node.value = node.children.map(childValue);
+    return node;
   }
   if (value.type === 'TOMLInlineTable') {
-    const node: ConfigNode = { ...base, kind: 'object', value: {}, style: 'inline' };
+    const node = tomlNode(path, 'object', {}, value.range[0], value.range[1], 'inline');
     for (const kv of value.body) addKeyValue(node, kv);
     node.end = value.range[1];
     return node;
   }
-  {
-    const kind =
-      value.kind === 'string' ? 'string' : value.kind === 'boolean' ? 'boolean' : value.kind === 'integer' || value.kind === 'float' ? 'number' : 'other';
-    const raw = (value as { value: unknown }).value;
-    const v = typeof raw === 'bigint' ? Number(raw) : raw;
-    return { ...base, kind, value: v };
-  }
+  const kind =
+    value.kind === 'string' ? 'string' : value.kind === 'boolean' ? 'boolean' : value.kind === 'integer' || value.kind === 'float' ? 'number' : 'other';
+  const raw = (value as { value: unknown }).value;
+  return tomlNode(path, kind, typeof raw === 'bigint' ? Number(raw) : raw, value.range[0], value.range[1], undefined);
 }
+
+/**
+ * V8 holds the layout ("map") of class instances only weakly: when a full garbage collection finds
+ * no ConfigDocument alive (between two analyses, say), the layout goes, and the optimized code of
+ * every function that read documents with it is thrown away. One empty document kept for the
+ * process's lifetime keeps the layout. Exported because V8 may drop a module constant nothing
+ * reads; not for use.
+ */
+export const DOCUMENT_LAYOUT_KEEPER = ConfigDocument.parse('{}', 'jsonc');

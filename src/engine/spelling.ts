@@ -2,10 +2,14 @@
 
 /** Closest candidate within edit distance 2 (for "did you mean"). */
 export function nearest(word: string, candidates: readonly string[]): string | null {
+  const w = word.toLowerCase();
   let best: string | null = null;
   let bestD = 3;
   for (const c of candidates) {
-    const d = editDistance(word.toLowerCase(), c.toLowerCase());
+    const lc = c.toLowerCase();
+    // The distance is at least the difference in length: a candidate that far off cannot be nearer.
+    if (Math.abs(lc.length - w.length) >= bestD) continue;
+    const d = editDistance(w, lc);
     if (d < bestD) {
       best = c;
       bestD = d;
@@ -14,16 +18,23 @@ export function nearest(word: string, candidates: readonly string[]): string | n
   return best;
 }
 
+/** Levenshtein distance (insertions, deletions and substitutions of UTF-16 code units). */
 export function editDistance(a: string, b: string): number {
-  const row = Array.from({ length: b.length + 1 }, (_, i) => i);
+  if (a === b) return 0;
+  const n = b.length;
+  const row: number[] = new Array(n + 1);
+  for (let j = 0; j <= n; j++) row[j] = j;
   for (let i = 1; i <= a.length; i++) {
     let prev = row[0];
     row[0] = i;
-    for (let j = 1; j <= b.length; j++) {
+    const ca = a.charCodeAt(i - 1);
+    for (let j = 1; j <= n; j++) {
       const tmp = row[j];
-      row[j] = Math.min(row[j] + 1, row[j - 1] + 1, prev + (a[i - 1] === b[j - 1] ? 0 : 1));
+      const substitute = prev + (ca === b.charCodeAt(j - 1) ? 0 : 1);
+      const insertOrDelete = (tmp < row[j - 1] ? tmp : row[j - 1]) + 1;
+      row[j] = substitute < insertOrDelete ? substitute : insertOrDelete;
       prev = tmp;
     }
   }
-  return row[b.length];
+  return row[n];
 }

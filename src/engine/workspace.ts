@@ -106,56 +106,60 @@ export class Workspace {
       if (!current || WRANGLER_NAMES.indexOf(base) < WRANGLER_NAMES.indexOf(posix.basename(current))) byDir.set(dir, path);
     }
     const workers: Worker[] = [];
-    for (const [root, configPath] of byDir) {
-      const text = this.byPath.get(configPath)!;
-      let config: ConfigDocument | null = null;
-      let configError: ConfigParseError | null = null;
-      try {
-        config = ConfigDocument.parse(text, configFormat(configPath));
-      } catch (err) {
-        // ConfigDocument.parse throws only ConfigParseError; anything else still leaves the runtime unknown.
-        configError = err instanceof ConfigParseError ? err : new ConfigParseError(`cannot be read: ${String(err)}`, 0);
-      }
-      const data = (config?.data ?? {}) as Record<string, unknown>;
-      const main = typeof data.main === 'string' ? data.main : null;
-      const python = configError !== null || (main !== null && main.endsWith('.py'));
-      const pyprojectPath = join(root, 'pyproject.toml');
-      let pyproject: ConfigDocument | null = null;
-      const pyText = this.byPath.get(pyprojectPath);
-      if (pyText !== undefined) {
-        try {
-          pyproject = ConfigDocument.parse(pyText, 'toml');
-        } catch {
-          pyproject = null;
-        }
-      }
-      let profile: RuntimeProfile;
-      if (configError) {
-        profile = unknownProfile(`${configPath} could not be parsed: runtime unknown`, root, configPath);
-      } else {
-        const flags = Array.isArray(data.compatibility_flags) ? data.compatibility_flags.filter((f): f is string => typeof f === 'string') : [];
-        const input: ProfileInput = {
-          compatibilityDate: typeof data.compatibility_date === 'string' ? data.compatibility_date : null,
-          flags,
-          pyprojectDependencies: pyproject ? pyprojectDependencies(pyproject) : null,
-        };
-        profile = deriveProfile(this.applyOverrides(input), { workerRoot: root, configPath });
-        if (this.overrides.sdk) profile.sdk = this.overrides.sdk;
-      }
-      workers.push({
-        root,
-        configPath,
-        config,
-        configError,
-        main,
-        python,
-        pyprojectPath: pyText !== undefined ? pyprojectPath : null,
-        pyproject,
-        profile,
-      });
-    }
+    // One call per Worker (rather than one long loop body), so that V8 optimizes it as a function.
+    for (const [root, configPath] of byDir) workers.push(this.readWorker(root, configPath));
     // Deepest first, so a nested Worker owns its files.
     return workers.sort((a, b) => b.root.length - a.root.length);
+  }
+
+  /** The Worker a wrangler config defines: its config, pyproject.toml and runtime profile. */
+  private readWorker(root: string, configPath: string): Worker {
+    const text = this.byPath.get(configPath)!;
+    let config: ConfigDocument | null = null;
+    let configError: ConfigParseError | null = null;
+    try {
+      config = ConfigDocument.parse(text, configFormat(configPath));
+    } catch (err) {
+      // ConfigDocument.parse throws only ConfigParseError; anything else still leaves the runtime unknown.
+      configError = err instanceof ConfigParseError ? err : new ConfigParseError(`cannot be read: ${String(err)}`, 0);
+    }
+    const data = (config?.data ?? {}) as Record<string, unknown>;
+    const main = typeof data.main === 'string' ? data.main : null;
+    const python = configError !== null || (main !== null && main.endsWith('.py'));
+    const pyprojectPath = join(root, 'pyproject.toml');
+    let pyproject: ConfigDocument | null = null;
+    const pyText = this.byPath.get(pyprojectPath);
+    if (pyText !== undefined) {
+      try {
+        pyproject = ConfigDocument.parse(pyText, 'toml');
+      } catch {
+        pyproject = null;
+      }
+    }
+    let profile: RuntimeProfile;
+    if (configError) {
+      profile = unknownProfile(`${configPath} could not be parsed: runtime unknown`, root, configPath);
+    } else {
+      const flags = Array.isArray(data.compatibility_flags) ? data.compatibility_flags.filter((f): f is string => typeof f === 'string') : [];
+      const input: ProfileInput = {
+        compatibilityDate: typeof data.compatibility_date === 'string' ? data.compatibility_date : null,
+        flags,
+        pyprojectDependencies: pyproject ? pyprojectDependencies(pyproject) : null,
+      };
+      profile = deriveProfile(this.applyOverrides(input), { workerRoot: root, configPath });
+      if (this.overrides.sdk) profile.sdk = this.overrides.sdk;
+    }
+    return {
+      root,
+      configPath,
+      config,
+      configError,
+      main,
+      python,
+      pyprojectPath: pyText !== undefined ? pyprojectPath : null,
+      pyproject,
+      profile,
+    };
   }
 
   private applyOverrides(input: ProfileInput): ProfileInput {
@@ -209,3 +213,6 @@ function dirOf(path: string): string {
 function join(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
+
+/** An empty Workspace kept for the process's lifetime, for its layout: see DOCUMENT_LAYOUT_KEEPER in config-doc.ts. */
+export const WORKSPACE_LAYOUT_KEEPER = new Workspace([]);

@@ -194,3 +194,112 @@ describe('literals', () => {
     expect(edit(text, 'jsonc', (d) => d.setProperty([], 'b', 2))).toBe('{\r\n  "a": 1,\r\n  "b": 2\r\n}\r\n');
   });
 });
+
+describe('the tree read from the parsers', () => {
+  type Node = ReturnType<ConfigDocument['get']> & object;
+  const all = (n: Node): Node[] => [n, ...n.children.flatMap(all)];
+
+  it('JSONC with comments, nested objects and arrays: paths, kinds, values, value and key ranges', () => {
+    const text = [
+      '// top comment',
+      '{',
+      '  "name": "w", /* inline */ "n": 1.5e2,',
+      '  "flags": [ "a", /* c */ [true, null], { "k": "v" } ], // trailing',
+      '  "env": { "staging": { "vars": { "A": "1" } } },',
+      '}',
+      '',
+    ].join('\n');
+    const doc = ConfigDocument.parse(text, 'jsonc');
+    expect(doc.data).toEqual({ name: 'w', n: 150, flags: ['a', [true, null], { k: 'v' }], env: { staging: { vars: { A: '1' } } } });
+    const literal = (path: ConfigPath) => {
+      const n = doc.get(path)!;
+      return text.slice(n.start, n.end);
+    };
+    expect(literal(['name'])).toBe('"w"');
+    expect(literal(['n'])).toBe('1.5e2');
+    expect(literal(['flags'])).toBe('[ "a", /* c */ [true, null], { "k": "v" } ]');
+    expect(literal(['flags', 1])).toBe('[true, null]');
+    expect(literal(['flags', 1, 1])).toBe('null');
+    expect(literal(['flags', 2, 'k'])).toBe('"v"');
+    expect(literal(['env', 'staging'])).toBe('{ "vars": { "A": "1" } }');
+    expect(literal([])).toBe(text.slice(text.indexOf('{'), text.lastIndexOf('}') + 1));
+    for (const n of all(doc.root)) {
+      // Every node is where its path says, its value is its children's, and keys name it.
+      expect(doc.get(n.path)).toBe(n);
+      if (n.kind === 'array') expect(n.value).toEqual(n.children.map((c) => c.value));
+      if (n.kind === 'object') expect(n.value).toEqual(Object.fromEntries(n.children.map((c) => [c.path[c.path.length - 1], c.value])));
+      const parent = n.path.length ? doc.get(n.path.slice(0, -1))! : undefined;
+      if (parent?.kind === 'object') expect(text.slice(n.keyStart, n.keyEnd)).toBe(JSON.stringify(n.path[n.path.length - 1]));
+      else expect(n.keyStart).toBeUndefined();
+    }
+    expect(doc.get(['flags', 1, 0])?.kind).toBe('boolean');
+    expect(doc.get(['flags', 1, 1])?.kind).toBe('null');
+    expect(doc.get(['n'])?.kind).toBe('number');
+  });
+
+  it('edits made from a JSONC tree with comments land where they should', () => {
+    const text = '{\n  // flags\n  "compatibility_flags": [\n    "a", // first\n    /* b */ "b"\n  ],\n  "ai": { /* model */ "binding": "AI" }\n}\n';
+    expect(edit(text, 'jsonc', (d) => d.appendToArray(['compatibility_flags'], 'c'))).toBe(
+      '{\n  // flags\n  "compatibility_flags": [\n    "a", // first\n    /* b */ "b",\n    "c"\n  ],\n  "ai": { /* model */ "binding": "AI" }\n}\n',
+    );
+    expect(edit(text, 'jsonc', (d) => d.replaceValue(['compatibility_flags', 1], 'x'))).toContain('/* b */ "x"');
+    expect(edit(text, 'jsonc', (d) => d.setProperty(['ai'], 'remote', true))).toContain('"ai": { /* model */ "binding": "AI", "remote": true }');
+    expect(edit(text, 'jsonc', (d) => d.removeArrayItem(['compatibility_flags', 0]))).toContain('"compatibility_flags": [\n    /* b */ "b"\n  ],');
+  });
+
+  it('a duplicate JSONC key: the value is the last one, get finds the first, as before', () => {
+    const text = '{ "a": 1, "b": 2, "a": 3 }';
+    const doc = ConfigDocument.parse(text, 'jsonc');
+    expect(doc.data).toEqual({ a: 3, b: 2 });
+    expect(doc.get(['a'])?.start).toBe(text.indexOf('1'));
+    expect(doc.root.children.map((c) => c.path)).toEqual([['a'], ['b'], ['a']]);
+  });
+
+  it('looks keys up the same way in small and large objects', () => {
+    const keys = Array.from({ length: 40 }, (_, i) => `k${i % 30}`);
+    const text = `{ ${keys.map((k, i) => `"${k}": ${i}`).join(', ')} }`;
+    const doc = ConfigDocument.parse(text, 'jsonc');
+    for (let i = 0; i < 30; i++) expect(doc.get([`k${i}`])?.start, `k${i}`).toBe(text.indexOf(`"k${i}": ${i}`) + `"k${i}": `.length);
+    expect(doc.get(['k40'])).toBeUndefined();
+    const tables = ConfigDocument.parse(Array.from({ length: 40 }, (_, i) => `[t${i}]\nv = ${i}\n[t${i}.sub]\nw = ${i}\n`).join(''), 'toml');
+    expect(tables.get(['t33', 'sub', 'w'])?.value).toBe(33);
+    expect(tables.get(['t33'])?.children.map((c) => c.path.join('.'))).toEqual(['t33.v', 't33.sub']);
+  });
+
+  it('TOML with env sections: ranges of keys, values and tables', () => {
+    const text = 'main = "src/entry.py"\n\n[env.staging] # staging\ncompatibility_flags = ["python_workers"]\nvars.A = "1"\n\n[[env.staging.vectorize]]\nbinding = "V"\n';
+    const doc = ConfigDocument.parse(text, 'toml');
+    const flags = doc.get(['env', 'staging', 'compatibility_flags'])!;
+    expect(text.slice(flags.start, flags.end)).toBe('["python_workers"]');
+    expect(text.slice(flags.keyStart, flags.keyEnd)).toBe('compatibility_flags');
+    expect(text.slice(doc.get(['env', 'staging', 'vars', 'A'])!.keyStart, doc.get(['env', 'staging', 'vars', 'A'])!.keyEnd)).toBe('vars.A');
+    expect(doc.get(['env', 'staging'])?.style).toBe('table');
+    expect(doc.get(['env'])?.style).toBe('implicit');
+    expect(doc.get(['env', 'staging', 'vectorize', 0, 'binding'])?.value).toBe('V');
+    for (const n of all(doc.root)) expect(doc.get(n.path)).toBe(n);
+    expect(edit(text, 'toml', (d) => d.appendToArray(['env', 'staging', 'compatibility_flags'], 'python_workflows'))).toContain(
+      'compatibility_flags = ["python_workers", "python_workflows"]\nvars.A',
+    );
+  });
+
+  it('reports the first JSONC error, and nesting deeper than the limit before it', () => {
+    const error = (text: string) => {
+      try {
+        ConfigDocument.parse(text, 'jsonc');
+        return null;
+      } catch (err) {
+        return { message: (err as Error).message, offset: (err as { offset: number }).offset };
+      }
+    };
+    expect(error('{ "a": 1 "b": 2 }')).toEqual({ message: 'comma expected', offset: 9 });
+    expect(error('{ "a": }')).toEqual({ message: 'value expected', offset: 7 });
+    expect(error('{ "a": 1 } 2')).toEqual({ message: 'end of file expected', offset: 11 });
+    expect(error('{ "a": 1 } x')).toEqual({ message: 'invalid symbol', offset: 11 });
+    expect(error('')).toEqual({ message: 'value expected', offset: 0 });
+    expect(error(`${'['.repeat(300)}${']'.repeat(300)}`)).toEqual({ message: 'nested deeper than 256 levels', offset: 256 });
+    expect(error(`x ${'['.repeat(300)}`)).toEqual({ message: 'nested deeper than 256 levels', offset: 258 });
+    // Many brackets, none deep: parsed.
+    expect(error(`[${Array.from({ length: 300 }, () => '[]').join(', ')}]`)).toBeNull();
+    expect(() => ConfigDocument.parse(`a = [${Array.from({ length: 300 }, () => '[]').join(', ')}]\n`, 'toml')).not.toThrow();
+  });
+});

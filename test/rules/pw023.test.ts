@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { correctionOf, unknownPythonFlag } from '../../rules/lib/config-helpers.js';
 import { rule } from '../../rules/pw023-unknown-python-flag.js';
 import { DATE_IMPLIED_FLAGS, KNOWN_PYTHON_FLAGS } from '../../src/engine/profile.js';
+import { editDistance, nearest } from '../../src/engine/spelling.js';
 import { ruleTester } from '../helpers/rule-tester.js';
 
 const ENTRY = 'from workers import WorkerEntrypoint\n';
@@ -103,6 +104,68 @@ describe('flag names', () => {
   it('knows every flag a date implies and every name that switches one off (so PW023 never flags them)', () => {
     for (const implied of DATE_IMPLIED_FLAGS) {
       for (const f of [implied.flag, ...implied.off]) expect(KNOWN_PYTHON_FLAGS, f).toContain(f);
+    }
+  });
+});
+
+describe('spelling shortcuts give the same answers as the full comparison', () => {
+  // Misspellings of every known flag (and some words that are not flags), deterministic.
+  const words: string[] = ['nodejs_compat', 'python', 'PYTHON_WORKERS', 'x', '', 'pyodide_2025', 'python_workers_20991231'];
+  let seed = 11;
+  const next = (n: number) => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) % n;
+  for (const flag of KNOWN_PYTHON_FLAGS) {
+    for (let i = 0; i < 6; i++) {
+      const chars = [...flag];
+      for (let e = 0; e <= next(4); e++) {
+        const at = next(chars.length + 1);
+        const op = next(3);
+        if (op === 0) chars.splice(at, 1);
+        else if (op === 1) chars.splice(at, 0, 'abcdefghijklmnopqrstuvwxyz_0123456789'[next(37)]);
+        else chars[at] = '_';
+      }
+      words.push(chars.join(''));
+    }
+  }
+  const fullDistance = (a: string, b: string): number => {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    return d[a.length][b.length];
+  };
+
+  it('editDistance', () => {
+    for (const w of words) for (const f of KNOWN_PYTHON_FLAGS.slice(0, 8)) expect(editDistance(w, f), `${w} / ${f}`).toBe(fullDistance(w, f));
+  });
+
+  it('unknownPythonFlag: nearest flags and distance, every time it is asked', () => {
+    for (const w of words) {
+      const expected = (() => {
+        if (KNOWN_PYTHON_FLAGS.includes(w)) return null;
+        const lower = w.toLowerCase();
+        const distances = KNOWN_PYTHON_FLAGS.map((k) => fullDistance(lower, k));
+        const distance = Math.min(...distances);
+        if (!(/pyth?on|pyodide/.test(lower) || distance <= 2)) return null;
+        return { nearest: KNOWN_PYTHON_FLAGS.filter((_, i) => distances[i] === distance), distance, dated: /^python_workers_\d{8}$/.test(lower) };
+      })();
+      expect(unknownPythonFlag(w), w).toEqual(expected);
+      expect(unknownPythonFlag(w), `${w}, asked again`).toEqual(expected);
+    }
+  });
+
+  it('nearest (config keys and rule codes): the closest within two edits, the first of equals', () => {
+    const candidates = ['rules', 'paths', 'review', 'runtime', 'limits', 'include', 'exclude', 'max_comments', 'request_changes', 'drafts', 'filter'];
+    const reference = (word: string) => {
+      let best: string | null = null;
+      let bestD = 3;
+      for (const c of candidates) {
+        const d = fullDistance(word.toLowerCase(), c.toLowerCase());
+        if (d < bestD) [best, bestD] = [c, d];
+      }
+      return best;
+    };
+    for (const w of [...candidates.flatMap((c) => [c, c.toUpperCase(), c.slice(1), `${c}s`, c.replace('_', ''), `x${c.slice(2)}`]), 'rule', 'path', 'limit', 'zzz', '']) {
+      expect(nearest(w, candidates), w).toBe(reference(w));
     }
   });
 });
