@@ -1,6 +1,7 @@
 import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { jsNull, valuesOfName } from './lib/js-values.js';
+import { charBefore, nameOffsets, scopeKey, type Scope } from './lib/d1.js';
+import { jsNull, scopeOfNode, valuesOfName } from './lib/js-values.js';
 
 /** The `None` literals an argument may evaluate to: `None`, `x or None`, `a if c else None`. */
 function noneValues(expr: SyntaxNode): SyntaxNode[] {
@@ -93,6 +94,13 @@ export const rule: Rule = {
     },
   },
   triggers: ['bind'],
+  // The rule checks calls `<statement>.bind(…)`: 2 above `bind`, which a dot precedes.
+  triggerDepth: 2,
+  triggerHit(ctx, _word, start) {
+    const dot = charBefore(ctx.text, start);
+    // -1: a line break before `bind` (`x.\` continued) leaves it to the tree.
+    return dot < 0 || ctx.text[dot] === '.';
+  },
   python(ctx) {
     const report = (node: SyntaxNode, message: string, replacement: (nullText: string) => string) => {
       const nul = jsNull(ctx.source, ctx.profile, node);
@@ -108,19 +116,34 @@ export const rule: Rule = {
           : undefined,
       );
     };
+    // Per scope: whether its text has the word None. A value set to None holds a `none` node, whose
+    // text is `None`, inside the scope's range (parameter defaults and assignments of a function
+    // lie in its range): without the word, no name in that scope can be set to None.
+    const mentionsNone = new Map<string, boolean>();
+    const scopeMentionsNone = (scope: Scope) => {
+      const key = scopeKey(scope);
+      let answer = mentionsNone.get(key);
+      if (answer === undefined) mentionsNone.set(key, (answer = nameOffsets(ctx.text, 'None', scope?.start ?? 0, scope?.end ?? ctx.text.length).length > 0));
+      return answer;
+    };
     return {
       call(node) {
         const fn = node.childForFieldName('function');
         if (fn?.type !== 'attribute' || fn.childForFieldName('attribute')?.text !== 'bind') return;
+        // Every None the rule reports is in the call or in a value of the scope's names: without
+        // the word None in the scope's text there is nothing to find. Arguments share the call's scope.
+        const scope = scopeOfNode(ctx.source, node);
+        if (!scopeMentionsNone(scope)) return;
         if (!isPreparedStatement(ctx, fn.childForFieldName('object'))) return;
         const args = node.childForFieldName('arguments')?.namedChildren ?? [];
         for (const arg of args) {
           for (const none of noneValues(arg)) {
             report(none, '`None` passed to D1 `.bind()` arrives as JavaScript `undefined` under the built-in SDK, and D1 rejects it: pass JavaScript null', (nul) => nul);
           }
-          if (arg.type !== 'identifier' || guarded(arg, arg.text)) continue;
-          const setToNone = valuesOfName(ctx.source, arg, arg.text).values.find((v) => noneValues(v).length > 0);
-          if (!setToNone) continue;
+          if (arg.type !== 'identifier') continue;
+          // A value set to None first (cached per scope and name), then the climb for a guard.
+          const setToNone = valuesOfName(ctx.source, arg, arg.text, scope).values.find((v) => noneValues(v).length > 0);
+          if (!setToNone || guarded(arg, arg.text)) continue;
           const name = arg.text;
           report(
             arg,

@@ -1,5 +1,6 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
+import { skipBlanks } from './lib/d1.js';
 import { jsGlobal, valuesOfName } from './lib/js-values.js';
 
 const TO_JS = new Set(['pyodide.ffi.to_js']);
@@ -44,6 +45,84 @@ function mapIsFine(ctx: PythonContext, call: SyntaxNode): boolean {
   return MAP_FRIENDLY.test(ctx.resolve(callee) ?? callee.text);
 }
 
+const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+/** String prefixes without interpolation (f- and t-strings nest quotes in their fields: not read here). */
+const PLAIN_PREFIX = /^(?:[rRuUbB]|[bB][rR]|[rR][bB])?$/;
+
+/** The offset after the string literal whose quote is at `q`, or -1 when it does not end plainly. */
+function stringEnd(text: string, q: number, limit: number): number {
+  const quote = text[q]!;
+  const triple = text[q + 1] === quote && text[q + 2] === quote;
+  for (let i = q + (triple ? 3 : 1); i < limit; i++) {
+    const c = text[i];
+    // A backslash keeps the next character in the string, raw strings included.
+    if (c === '\\') i++;
+    else if (c === quote && (!triple || (text[i + 1] === quote && text[i + 2] === quote))) return i + (triple ? 3 : 1);
+    else if (!triple && (c === '\n' || c === '\r')) return -1;
+  }
+  return -1;
+}
+
+/**
+ * True when the argument list opening at `open` (a `(`) holds, at its own level, a keyword
+ * argument `dict_converter=…` or a `**mapping`, as a forward scan of the text shows: brackets are
+ * counted, comments and plain string literals skipped. Grammar facts: inside the list an item that
+ * starts with a name followed by `=` (not `==`) is a keyword argument, and one that starts with
+ * `**` a dictionary splat. False when there is none, and when the text is not plain enough to tell
+ * (an f- or t-string, an unknown string prefix, an argument list running past `maxLength`).
+ */
+function passesConverterOrMapping(text: string, open: number, maxLength = 4000): boolean {
+  const limit = Math.min(text.length, open + maxLength);
+  let depth = 0;
+  // At the list's own level, right after `(` or `,` (blanks, line breaks and comments between).
+  let itemStart = false;
+  for (let i = open; i < limit; ) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      itemStart = depth === 1;
+      i++;
+    } else if (c === 41 || c === 93 || c === 125) {
+      if (--depth === 0) return false;
+      itemStart = false;
+      i++;
+    } else if (c === 44) {
+      itemStart = depth === 1;
+      i++;
+    } else if (c === 32 || c === 9 || c === 10 || c === 13 || c === 12 || c === 92) {
+      i++; // blanks, line breaks and line continuations keep itemStart
+    } else if (c === 35) {
+      while (i < limit && text[i] !== '\n' && text[i] !== '\r') i++;
+    } else if (c === 34 || c === 39) {
+      i = stringEnd(text, i, limit);
+      if (i < 0) return false;
+      itemStart = false;
+    } else if (isWordChar(c)) {
+      let j = i;
+      while (j < limit && isWordChar(text.charCodeAt(j))) j++;
+      const word = text.slice(i, j);
+      if (text[j] === '"' || text[j] === "'") {
+        if (!PLAIN_PREFIX.test(word)) return false;
+        i = stringEnd(text, j, limit);
+        if (i < 0) return false;
+      } else {
+        if (itemStart && word === 'dict_converter') {
+          let k = j;
+          while (k < limit && /[ \t\f\r\n\\]/.test(text[k]!)) k++;
+          if (text[k] === '=' && text[k + 1] !== '=') return true;
+        }
+        i = j;
+      }
+      itemStart = false;
+    } else {
+      if (itemStart && c === 42 && text[i + 1] === '*') return true;
+      itemStart = false;
+      i++;
+    }
+  }
+  return false;
+}
+
 export const rule: Rule = {
   meta: {
     code: 'PW007',
@@ -75,6 +154,14 @@ export const rule: Rule = {
   triggers: ['to_js'],
   // A to_js call is 1 above its callee (`to_js(…)`, an alias) or 2 (`ffi.to_js(…)`).
   triggerDepth: 2,
+  // Most to_js calls already pass a converter, which their text shows: the rule reports no call
+  // that passes `dict_converter=` or `**mapping`. The `(` after the name opens the arguments of
+  // the call it names (level 1 or 2 above the hit; a call around that one has a call as callee,
+  // which never resolves to to_js).
+  triggerHit(ctx, _word, _start, end) {
+    const open = skipBlanks(ctx.text, end);
+    return ctx.text[open] !== '(' || !passesConverterOrMapping(ctx.text, open);
+  },
   python(ctx): PythonVisitors {
     if (ctx.profile.pyodide === '314') return {};
     const runtime = ctx.profile.known ? `Python ${ctx.profile.python} (Pyodide ${ctx.profile.pyodide})` : 'Python 3.12/3.13 (runtime unknown)';

@@ -1,21 +1,11 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { argumentCount, D1Values, LocalValues, methodName, outermostParens, type D1Value } from './lib/d1.js';
+import { argumentCount, backOverBlanks, charBefore, D1Values, isWordCode, LocalValues, methodName, outermostParens, type D1Value } from './lib/d1.js';
 
 type Use = 'iterate' | 'index' | 'len' | 'json';
 
 /** How a call `x.first()` with no arguments ends (blanks and line continuations allowed). */
 const FIRST_CALL = /\.[\s\\]*first[\s\\]*\([\s\\]*\)$/;
-
-/**
- * The index of the character before `at`, past blanks; -1 at the start of the text or at a line
- * break (a comment may end there, so the text before it says nothing certain).
- */
-function charBefore(text: string, at: number): number {
-  let i = at - 1;
-  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f')) i--;
-  return i >= 0 && text[i] !== '\n' && text[i] !== '\r' ? i : -1;
-}
 
 const ASCII_WORD = /[A-Za-z0-9_]/;
 
@@ -36,6 +26,36 @@ function objectBefore(text: string, start: number): { kind: 'none' | 'attribute'
   if (/[0-9]/.test(text[first])) return { kind: 'other' };
   const before = charBefore(text, first);
   return before >= 0 && text[before] === '.' ? { kind: 'attribute', name: text.slice(first, last + 1) } : { kind: 'other' };
+}
+
+/** Methods whose awaited result D1Values.kind knows. */
+const D1_METHODS = new Set(['all', 'run', 'first']);
+
+/**
+ * True when the object of `.word` at `start` ends, on the word's line, with an empty call: `m()`
+ * (a call, or an empty tuple), or `.m())` for a method `m` other than all, run or first. Such an
+ * object is never a D1 value (D1Values.kind null):
+ * - an object ending in `()` is a call or an empty tuple, and kind() knows neither;
+ * - an object ending in `.m())` is a call whose arguments end with `….m()` (a call again), or a
+ *   parenthesized expression ending with the call `….m()`: kind() unwraps it and sees a D1 value
+ *   only in `await ….m()` with m one of all, run, first (`(await resp.json())` is none).
+ * A `)` or `(` right before another code character is code, not the end of a string or comment.
+ */
+function endsWithOtherCall(text: string, start: number): boolean {
+  const dot = charBefore(text, start);
+  const close = dot >= 0 && text[dot] === '.' ? charBefore(text, dot) : -1;
+  if (close < 0 || text[close] !== ')') return false;
+  const inner = charBefore(text, close);
+  if (inner >= 0 && text[inner] === '(') return true;
+  if (inner < 0 || text[inner] !== ')') return false;
+  const open = charBefore(text, inner);
+  const last = open >= 0 && text[open] === '(' ? charBefore(text, open) : -1;
+  if (last < 0 || !ASCII_WORD.test(text[last])) return false;
+  let first = last;
+  while (first > 0 && ASCII_WORD.test(text[first - 1])) first--;
+  if ((first > 0 && text.charCodeAt(first - 1) > 127) || /[0-9]/.test(text[first])) return false;
+  const before = charBefore(text, first);
+  return before >= 0 && text[before] === '.' && !D1_METHODS.has(text.slice(first, last + 1));
 }
 
 const ITERATING_BUILTINS = new Set(['list', 'tuple', 'sorted', 'enumerate']);
@@ -76,8 +96,17 @@ const CONSEQUENCE: Record<'rows' | 'row', Record<Use, string>> = {
   },
 };
 
+/**
+ * At a call's start, on one line: `<name>.to_py` or `<name>.results.to_py` (group 1 the name,
+ * group 2 the `.results` part), read before asking the tree for the call's parts.
+ */
+const TO_PY_CALLEE = /([A-Za-z_][A-Za-z0-9_]*)([ \t]*\.[ \t]*results)?[ \t]*\.[ \t]*to_py(?![A-Za-z0-9_])/y;
+
 function label(node: SyntaxNode): string {
-  const text = node.text;
+  return labelOf(node.text);
+}
+
+function labelOf(text: string): string {
   return !/[\r\n]/.test(text) && text.length <= 40 ? `\`${text}\`` : 'this D1 result';
 }
 
@@ -120,16 +149,17 @@ export const rule: Rule = {
   // Each node the rule checks is `<object>.results`, `<object>.first(...)` or `<object>.to_py(...)`,
   // reached from that name after a dot: other hits (a variable named `results`, `to_py(x)`) are
   // dropped, and so are those whose object the text shows is an attribute that cannot be a D1 value
-  // (`.results` of an attribute is never a D1 result; `.to_py()` only matters on `X.results`).
+  // (`.results` of an attribute is never a D1 result; `.to_py()` only matters on `X.results`), or
+  // an empty call (`(await resp.json()).to_py()`, see endsWithOtherCall).
   triggerHit(ctx, word, start) {
     const object = objectBefore(ctx.text, start);
     if (object.kind === 'none') return false;
     if (word === 'results') return object.kind !== 'attribute';
-    if (word === 'to_py') return object.kind !== 'attribute' || object.name === 'results';
+    if (word === 'to_py') return object.kind === 'attribute' ? object.name === 'results' : !endsWithOtherCall(ctx.text, start);
     return true;
   },
   python(ctx) {
-    const values = new LocalValues(ctx.source.root);
+    const values = new LocalValues(ctx.source);
     const d1 = new D1Values(values);
     const builtIn = ctx.profile.sdk === 'built-in';
 
@@ -161,13 +191,34 @@ export const rule: Rule = {
       }
     };
 
+    /** Vendored SDK: `.to_py()` on a D1 value of `kind` (the object's text, and where it ends). */
+    const reportExtraToPy = (call: SyntaxNode, kind: D1Value, objectText: string, objectEnd: number) => {
+      const what = kind === 'row' ? 'a first() row' : kind === 'rows' ? 'D1 rows' : 'a D1 result';
+      ctx.reportNode(
+        call,
+        `The vendored workers SDK already returns ${what} as Python values: \`.to_py()\` on ${labelOf(objectText)} raises AttributeError`,
+        { applicability: 'safe', description: 'Remove `.to_py()`', edits: [{ start: objectEnd, end: call.endIndex, text: '' }] },
+      );
+    };
+
     const text = ctx.text;
     const visitors: PythonVisitors = {
       attribute(node) {
-        // An attribute ends with its name: read it from the text before asking the tree.
+        // An attribute ends with its name: read it from the text before asking the tree. After a
+        // character that cannot continue a name, the name is exactly `results`; when the object
+        // before its dot is a plain name, kindOfResults reads what it holds without its node.
         const end = node.endIndex;
-        if (text.slice(end - 7, end) !== 'results' || node.childForFieldName('attribute')?.text !== 'results') return;
-        if (d1.kind(node) !== 'rows') return;
+        if (text.slice(end - 7, end) !== 'results') return;
+        let kind: D1Value | null | undefined;
+        if (!isWordCode(text.charCodeAt(end - 8))) {
+          const dot = backOverBlanks(text, end - 8);
+          if (text[dot] === '.') kind = d1.kindOfResults(node.startIndex, dot);
+        }
+        if (kind === undefined) {
+          if (node.childForFieldName('attribute')?.text !== 'results') return;
+          kind = d1.kind(node);
+        }
+        if (kind !== 'rows') return;
         checkUses(outermostParens(node), 'rows');
       },
       call(node) {
@@ -176,6 +227,22 @@ export const rule: Rule = {
         if (builtIn) {
           const call = text.slice(node.startIndex, node.endIndex);
           if (!FIRST_CALL.test(call) && !call.includes('#')) return;
+        }
+        if (!builtIn) {
+          // `name.to_py(…)` and `name.results.to_py(…)` read from the text: the callee is that chain
+          // when the call's function ends where the text's `to_py` ends (a chain of names joined
+          // by dots is nested attributes), and the object is the name, or the name's `.results`.
+          TO_PY_CALLEE.lastIndex = node.startIndex;
+          const m = TO_PY_CALLEE.exec(text);
+          if (m && node.childForFieldName('function')?.endIndex === node.startIndex + m[0].length) {
+            const name = m[1]!;
+            const start = node.startIndex;
+            const objectEnd = start + name.length + (m[2]?.length ?? 0);
+            const held = d1.kindOfName(name, start, start + name.length);
+            const kind: D1Value | null = m[2] === undefined ? held : held === 'result' ? 'rows' : null;
+            if (kind) reportExtraToPy(node, kind, text.slice(start, objectEnd), objectEnd);
+            return;
+          }
         }
         const method = methodName(node);
         if (builtIn && method === 'first') {
@@ -186,12 +253,7 @@ export const rule: Rule = {
           const object = node.childForFieldName('function')!.childForFieldName('object');
           const kind: D1Value | null = object ? d1.kind(object) : null;
           if (!object || !kind) return;
-          const what = kind === 'row' ? 'a first() row' : kind === 'rows' ? 'D1 rows' : 'a D1 result';
-          ctx.reportNode(
-            node,
-            `The vendored workers SDK already returns ${what} as Python values: \`.to_py()\` on ${label(object)} raises AttributeError`,
-            { applicability: 'safe', description: 'Remove `.to_py()`', edits: [{ start: object.endIndex, end: node.endIndex, text: '' }] },
-          );
+          reportExtraToPy(node, kind, object.text, object.endIndex);
         }
       },
     };

@@ -35,7 +35,7 @@ export const rule: Rule = {
   },
   triggers: ['HTMLRewriter'],
   python(ctx) {
-    const values = new LocalValues(ctx.source.root);
+    const values = new LocalValues(ctx.source);
 
     const isConstruction = (call: SyntaxNode): boolean => {
       const fn = call.childForFieldName('function');

@@ -65,7 +65,7 @@ export const rule: Rule = {
   },
   triggers: ['body'],
   python(ctx) {
-    const values = new LocalValues(ctx.source.root);
+    const values = new LocalValues(ctx.source);
 
     const isMessages = (expr: SyntaxNode, batch: string, depth = 0): boolean => {
       const e = unwrap(expr);

@@ -1,7 +1,13 @@
 // D1 values in Python Worker code, and the local value tracking binding rules share: a name's
 // value is the right-hand side of its last simple assignment (`name = value`) earlier in the same
 // function (or at module level). No flow analysis beyond that.
-import { enclosingFunction, type SyntaxNode } from '../../src/engine/python.js';
+//
+// Cost: in node-tree-sitter every node object, field, child list and `.text` crosses N-API, and a
+// rule can afford very few of them next to the parse. So a name's assignments and uses are found
+// in the text first (`name` followed by `=`, occurrences after an offset), each one that can
+// matter is confirmed by one cursor descent (types and ranges as plain data), and nodes are made
+// only for the answers.
+import { escapeRegExp, PathWalker, type PathLevel, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 
 /** The expression inside any number of parentheses. */
 export function unwrap(node: SyntaxNode): SyntaxNode {
@@ -32,50 +38,235 @@ export function argumentCount(call: SyntaxNode): number {
   return call.childForFieldName('arguments')?.namedChildren.filter((a) => a.type !== 'comment').length ?? 0;
 }
 
-function sameFunction(a: SyntaxNode, b: SyntaxNode | null): boolean {
-  const fa = enclosingFunction(a);
-  return fa === null ? b === null : b !== null && fa.startIndex === b.startIndex && fa.endIndex === b.endIndex;
+/** An offset range of a function or lambda; null stands for module level. */
+export type Scope = { start: number; end: number } | null;
+
+export function sameScope(a: Scope, b: Scope): boolean {
+  return a === null ? b === null : b !== null && a.start === b.start && a.end === b.end;
 }
 
-/** An assignment `name = value` with its name and range read once (node reads are native calls). */
-interface Assignment {
-  node: SyntaxNode;
-  name: string;
+export function scopeKey(scope: Scope): string {
+  return scope ? `${scope.start}:${scope.end}` : 'module';
+}
+
+/**
+ * Characters that continue a Python identifier, for the whole-word search: ASCII word characters
+ * and, conservatively, every non-ASCII character (outside strings and comments Python accepts a
+ * non-ASCII character only inside an identifier). `\b` would miss `café` and is not used.
+ */
+const WORD_CHAR = 'A-Za-z0-9_\\u0080-\\uffff';
+const namePatterns = new Map<string, RegExp>();
+
+/**
+ * Offsets of `name` as a whole word in text[from, to), strings and comments included (callers
+ * confirm each with the tree). The search runs on that slice only, so a scope's scan never reads
+ * past its end.
+ */
+export function nameOffsets(text: string, name: string, from = 0, to = text.length): number[] {
+  let re = namePatterns.get(name);
+  if (!re) {
+    if (namePatterns.size > 512) namePatterns.clear();
+    namePatterns.set(name, (re = new RegExp(`(?<![${WORD_CHAR}])${escapeRegExp(name)}(?![${WORD_CHAR}])`, 'g')));
+  }
+  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
+  const out: number[] = [];
+  re.lastIndex = 0;
+  for (let m = re.exec(slice); m; m = re.exec(slice)) out.push(from + m.index);
+  return out;
+}
+
+/** The first offset at or after `at` that is not a blank or a line continuation (`\` at a line end). */
+export function skipBlanks(text: string, at: number): number {
+  let i = at;
+  for (;;) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 9 || c === 12) i++;
+    else if (c === 92 && text[i + 1] === '\n') i += 2;
+    else if (c === 92 && text[i + 1] === '\r') i += text[i + 2] === '\n' ? 3 : 2;
+    else return i;
+  }
+}
+
+/**
+ * The index of the last character before `at` that is not a blank, or -1 when a line break (or the
+ * start of the text) comes first: a comment may end there, so the text before it says nothing.
+ */
+export function charBefore(text: string, at: number): number {
+  let i = at - 1;
+  while (i >= 0 && (text[i] === ' ' || text[i] === '\t' || text[i] === '\f')) i--;
+  return i >= 0 && text[i] !== '\n' && text[i] !== '\r' ? i : -1;
+}
+
+const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
+
+/**
+ * Finds identifier occurrences in the tree with one TreeCursor (the engine's PathWalker): the path
+ * from the root to an occurrence comes back as plain types and ranges, and with it the function
+ * around it (no function index needed).
+ */
+export class Occurrences {
+  private walker: PathWalker | null = null;
+
+  constructor(readonly source: PythonSource) {}
+
+  private descend(start: number, end: number): number {
+    return (this.walker ??= new PathWalker(this.source.root)).descend(start, end);
+  }
+
+  /**
+   * The path to the identifier at exactly [start, end) (path[depth] is the identifier), or -1
+   * when the text there is no identifier (it is in a string or a comment, or part of a longer
+   * token). `path` is valid until the next call.
+   */
+  identifier(start: number, end: number): number {
+    const depth = this.descend(start, end);
+    const leaf = this.walker!.path[depth]!;
+    return leaf.type === 'identifier' && leaf.start === start && leaf.end === end ? depth : -1;
+  }
+
+  get path(): readonly PathLevel[] {
+    return this.walker!.path;
+  }
+
+  /** The innermost function or lambda on the path strictly around [start, end), from `depth` up. */
+  scopeOnPath(depth: number, start: number, end: number): Scope {
+    const path = this.walker!.path;
+    for (let k = depth; k >= 0; k--) {
+      const level = path[k]!;
+      if (FUNCTION_TYPES.has(level.type) && !(level.start === start && level.end === end)) return { start: level.start, end: level.end };
+    }
+    return null;
+  }
+
+  /** The innermost function or lambda strictly around [start, end) (what enclosingFunction gives for a node there). */
+  scopeAt(start: number, end: number): Scope {
+    return this.scopeOnPath(this.descend(start, end), start, end);
+  }
+
+  /** The node at `depth` of the path last returned. */
+  nodeAt(depth: number): SyntaxNode {
+    return this.walker!.nodeAt(depth);
+  }
+}
+
+/** An assignment `name = value` (or `name: T = value`), found from the text and confirmed by the tree. */
+export interface Assignment {
   start: number;
   end: number;
+  /** Where the name on its left ends. */
+  nameEnd: number;
+  /** The function (or module) it binds in. */
+  scope: Scope;
+  /** Made on first use. */
+  node: SyntaxNode | null;
 }
+
+/** Per name: where the text shows `name =` or `name:`, and what the tree said of each. */
+interface Candidates {
+  offsets: number[];
+  /** undefined: not asked yet; null: not a simple assignment with a value. */
+  verdicts: (Assignment | null | undefined)[];
+}
+
+/** `def` or `lambda` as a word: where a function may start. */
+const FUNCTION_KEYWORD = /\b(?:def|lambda)\b/;
+/** How far the text between an assignment and a read is searched for a function start. */
+const SCOPE_BY_TEXT_LIMIT = 4000;
 
 /** Simple assignments to plain names, per function, with their uses. */
 export class LocalValues {
-  private byScope = new Map<string, Assignment[]>();
+  readonly text: string;
+  readonly occurrences: Occurrences;
+  private readonly candidates = new Map<string, Candidates>();
 
-  constructor(private readonly root: SyntaxNode) {}
+  constructor(private readonly source: PythonSource) {
+    this.text = source.text;
+    this.occurrences = new Occurrences(source);
+  }
 
-  private assignments(fn: SyntaxNode | null): Assignment[] {
-    const key = fn ? `${fn.startIndex}:${fn.endIndex}` : 'module';
-    let list = this.byScope.get(key);
-    if (!list) {
-      const container = fn ? fn.childForFieldName('body') : this.root;
-      list = [];
-      for (const a of container?.descendantsOfType('assignment') ?? []) {
-        const left = a.childForFieldName('left');
-        if (left?.type !== 'identifier' || a.childForFieldName('right') === null || !sameFunction(a, fn)) continue;
-        list.push({ node: a, name: left.text, start: a.startIndex, end: a.endIndex });
-      }
-      this.byScope.set(key, list);
+  /**
+   * Offsets in the file where `name` is followed by `=` (not `==`) or `:` (not `:=`), blanks and
+   * line continuations between. Grammar fact: an assignment's left side is followed by its `=`, or
+   * by `:` and a type, with nothing else between (an assignment is a statement, never inside
+   * brackets, so no comment or line break can come between).
+   */
+  private candidatesOf(name: string): Candidates {
+    let found = this.candidates.get(name);
+    if (!found) {
+      const text = this.text;
+      const offsets = nameOffsets(text, name).filter((at) => {
+        const i = skipBlanks(text, at + name.length);
+        return (text[i] === '=' || text[i] === ':') && text[i + 1] !== '=';
+      });
+      this.candidates.set(name, (found = { offsets, verdicts: new Array(offsets.length) }));
     }
-    return list;
+    return found;
+  }
+
+  /** Confirms a candidate: the identifier is the left side of an assignment that has a value. */
+  private verdict(list: Candidates, i: number, name: string): Assignment | null {
+    let v = list.verdicts[i];
+    if (v !== undefined) return v;
+    v = null;
+    const at = list.offsets[i]!;
+    const end = at + name.length;
+    const depth = this.occurrences.identifier(at, end);
+    const parent = depth > 0 ? this.occurrences.path[depth - 1]! : null;
+    // The left side is an assignment's first child: it starts where the assignment starts.
+    if (parent?.type === 'assignment' && parent.start === at) {
+      const a: Assignment = { start: parent.start, end: parent.end, nameEnd: end, scope: this.occurrences.scopeOnPath(depth, at, end), node: null };
+      // `name = …` has a value; `name: T` may not (`name: T = …` does).
+      const next = this.text[skipBlanks(this.text, end)];
+      if (next === '=' || this.nodeOf(a).childForFieldName('right') !== null) v = a;
+    }
+    list.verdicts[i] = v;
+    return v;
+  }
+
+  nodeOf(a: Assignment): SyntaxNode {
+    return (a.node ??= this.source.nodeWithRange(a.start, a.end, 'assignment'));
+  }
+
+  /**
+   * The scope of [start, end), a read after assignment `a`: the assignment's own scope when that
+   * holds the read and no `def` or `lambda` appears in the text from the assignment to the read
+   * (a function holding the read but not the assignment starts between the two, with its keyword);
+   * else one descent.
+   */
+  private scopeOfRead(a: Assignment, start: number, end: number): Scope {
+    const holds = a.scope === null || (a.scope.start <= start && a.scope.end >= end);
+    if (holds && start - a.start <= SCOPE_BY_TEXT_LIMIT && !FUNCTION_KEYWORD.test(this.text.slice(a.start, start))) return a.scope;
+    return this.occurrences.scopeAt(start, end);
+  }
+
+  /**
+   * The assignment to `name` in force where [start, end) reads it: the last one in the same scope
+   * that ends before `start`. `scope` is that scope when the caller knows it.
+   */
+  assignmentAt(name: string, start: number, end: number, scope?: Scope): Assignment | null {
+    const list = this.candidatesOf(name);
+    let hi = list.offsets.length;
+    let lo = 0;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list.offsets[mid]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    // An assignment starts at its left side: earlier candidates start earlier.
+    for (let i = lo - 1; i >= 0; i--) {
+      if (scope && list.offsets[i]! < scope.start) break;
+      const a = this.verdict(list, i, name);
+      if (!a) continue;
+      if (scope === undefined) scope = this.scopeOfRead(a, start, end);
+      if (sameScope(a.scope, scope) && a.end <= start) return a;
+    }
+    return null;
   }
 
   /** The assignment to `name` in force at `at`: the last one that ends before it, in its scope. */
   assignmentBefore(name: string, at: SyntaxNode): SyntaxNode | null {
-    let best: Assignment | null = null;
-    const before = at.startIndex;
-    for (const a of this.assignments(enclosingFunction(at))) {
-      if (a.end > before || a.name !== name) continue;
-      if (!best || a.start > best.start) best = a;
-    }
-    return best?.node ?? null;
+    const a = this.assignmentAt(name, at.startIndex, at.endIndex);
+    return a ? this.nodeOf(a) : null;
   }
 
   /** The value `name` holds at `at`, or null when no assignment in scope sets it. */
@@ -87,17 +278,24 @@ export class LocalValues {
   usesOf(assignment: SyntaxNode): SyntaxNode[] {
     const left = assignment.childForFieldName('left');
     if (left?.type !== 'identifier') return [];
-    const fn = enclosingFunction(assignment);
-    const container = fn ? fn.childForFieldName('body') : this.root;
-    if (!container) return [];
-    return container.descendantsOfType('identifier').filter((id) => {
-      if (id.text !== left.text || id.startIndex < assignment.endIndex || !sameFunction(id, fn)) return false;
-      const parent = id.parent;
-      if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === id.startIndex) return false;
-      if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === id.startIndex) return false;
-      if (parent?.type === 'assignment' && parent.childForFieldName('left')?.startIndex === id.startIndex) return false;
-      return this.assignmentBefore(left.text, id)?.startIndex === assignment.startIndex;
-    });
+    const name = left.text;
+    const start = assignment.startIndex;
+    const from = assignment.endIndex;
+    const scope = this.occurrences.scopeAt(start, from);
+    const uses: SyntaxNode[] = [];
+    for (const at of nameOffsets(this.text, name, from, scope?.end ?? this.text.length)) {
+      const end = at + name.length;
+      if (this.assignmentAt(name, at, end, scope)?.start !== start) continue;
+      const depth = this.occurrences.identifier(at, end);
+      if (depth < 0 || !sameScope(this.occurrences.scopeOnPath(depth, at, end), scope)) continue;
+      const parent = this.occurrences.path[depth - 1]!;
+      // Not a read: an attribute's name (`o.name`, the last child), a keyword argument's name or an
+      // assignment's left side (both first children).
+      if (parent.type === 'attribute' && parent.end === end) continue;
+      if ((parent.type === 'keyword_argument' || parent.type === 'assignment') && parent.start === at) continue;
+      uses.push(this.occurrences.nodeAt(depth));
+    }
+    return uses;
   }
 }
 
@@ -105,6 +303,15 @@ export class LocalValues {
 export type D1Value = 'result' | 'rows' | 'row';
 
 const MAX_DEPTH = 4;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/** True for a character code that may continue an identifier (ASCII word characters, any non-ASCII). */
+export const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+
+/** The index of the last character at or before `i` that is not a blank, a line break or a `\`. */
+export function backOverBlanks(text: string, i: number): number {
+  while (i >= 0 && /[ \t\f\r\n\\]/.test(text[i]!)) i--;
+  return i;
+}
 
 /** Recognises D1 statements and their results through the names they are assigned to. */
 export class D1Values {
@@ -145,6 +352,60 @@ export class D1Values {
     return null;
   }
 
+  /**
+   * True when the value of `a` is `await <x>.all()` with nothing around the call and no argument,
+   * which awaitedKind(value, true) calls a result: read from the text, then confirmed by one descent
+   * to `all` (assignment → await → call → attribute → `all`, each ending where the assignment
+   * ends, the call's argument list only brackets and blanks). False when that cannot be shown
+   * (the nodes then decide).
+   */
+  private awaitsAll(a: Assignment): boolean {
+    const text = this.values.text;
+    const eq = skipBlanks(text, a.nameEnd);
+    const value = text[eq] === '=' ? skipBlanks(text, eq + 1) : -1;
+    if (value < 0 || !text.startsWith('await', value) || isWordCode(text.charCodeAt(value + 5))) return false;
+    const close = backOverBlanks(text, a.end - 1);
+    const open = close >= 0 && text[close] === ')' ? backOverBlanks(text, close - 1) : -1;
+    const last = open >= 0 && text[open] === '(' ? backOverBlanks(text, open - 1) : -1;
+    const first = last - 2;
+    if (first < 0 || text.slice(first, last + 1) !== 'all' || isWordCode(text.charCodeAt(first - 1))) return false;
+    const depth = this.values.occurrences.identifier(first, last + 1);
+    if (depth < 4) return false;
+    const [assignment, wait, call, attribute] = this.values.occurrences.path.slice(depth - 4, depth) as PathLevel[];
+    return (
+      assignment!.type === 'assignment' && assignment!.start === a.start && assignment!.end === a.end &&
+      wait!.type === 'await' && wait!.end === a.end &&
+      call!.type === 'call' && call!.end === a.end &&
+      attribute!.type === 'attribute' && attribute!.start === call!.start && attribute!.end === last + 1
+    );
+  }
+
+  /** kind() of the identifier `name` at [start, end). */
+  kindOfName(name: string, start: number, end: number, depth = 0): D1Value | null {
+    if (depth >= MAX_DEPTH) return null;
+    const a = this.values.assignmentAt(name, start, end);
+    if (!a) return null;
+    if (this.awaitsAll(a)) return 'result';
+    const value = this.values.nodeOf(a).childForFieldName('right');
+    if (!value) return null;
+    const v = unwrap(value);
+    return v.type === 'await' ? this.awaitedKind(v, true) : this.kind(v, depth + 1);
+  }
+
+  /**
+   * kind() of `<object>.results` when the object is written as a plain name (the text from the
+   * attribute's start to the dot): what the object's name holds, without making its node. Grammar
+   * fact: a name before `.` is an identifier (or None/True/False, which no assignment binds).
+   * Undefined when the object is not a plain name.
+   */
+  kindOfResults(attributeStart: number, dot: number): D1Value | null | undefined {
+    const text = this.values.text;
+    const objectEnd = backOverBlanks(text, dot - 1) + 1;
+    const name = text.slice(attributeStart, objectEnd);
+    if (!NAME.test(name)) return undefined;
+    return this.kindOfName(name, attributeStart, objectEnd) === 'result' ? 'rows' : null;
+  }
+
   kind(expr: SyntaxNode, depth = 0): D1Value | null {
     const e = unwrap(expr);
     if (e.type === 'await') return this.awaitedKind(e, false);
@@ -152,12 +413,7 @@ export class D1Values {
       const object = e.childForFieldName('object');
       return e.childForFieldName('attribute')?.text === 'results' && object && this.kind(object, depth) === 'result' ? 'rows' : null;
     }
-    if (e.type === 'identifier' && depth < MAX_DEPTH) {
-      const value = this.values.valueBefore(e.text, e);
-      if (!value) return null;
-      const v = unwrap(value);
-      return v.type === 'await' ? this.awaitedKind(v, true) : this.kind(v, depth + 1);
-    }
+    if (e.type === 'identifier') return this.kindOfName(e.text, e.startIndex, e.endIndex, depth);
     return null;
   }
 }

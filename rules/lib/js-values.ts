@@ -1,7 +1,8 @@
 // Spelling JavaScript values in Python fixes (JS null, JSON.parse, Object.fromEntries) with the
 // imports they need, and telling code that runs while a module is imported from code that runs
 // later (inside a function or lambda body).
-import { enclosingFunction, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
+import type { PathLevel, PythonSource, SyntaxNode } from '../../src/engine/python.js';
+import { charBefore, nameOffsets, Occurrences, scopeKey, type Scope } from './d1.js';
 import type { OffsetEdit, RuntimeProfile } from '../../src/engine/types.js';
 import { ensureFromImport } from './python-edits.js';
 
@@ -82,20 +83,6 @@ export function executionTime(node: SyntaxNode): 'import' | 'call' | 'never' {
   return 'import';
 }
 
-/** The function (def or lambda) whose local scope holds `node`, or null at module level. */
-function scopeFunction(node: SyntaxNode): SyntaxNode | null {
-  return enclosingFunction(node);
-}
-
-/** True when `node` binds in the scope of `fn` (null: the module), not in a nested def, lambda or class. */
-function inScope(node: SyntaxNode, fn: SyntaxNode | null): boolean {
-  for (let n = node.parent; n; n = n.parent) {
-    if (fn && sameNode(n, fn)) return true;
-    if (n.type === 'function_definition' || n.type === 'lambda' || n.type === 'class_definition') return false;
-  }
-  return fn === null;
-}
-
 /** The values a name may hold where it is read, as far as plain assignments show. */
 export interface NameValues {
   /** Right-hand sides of `name = …` in the same scope, and the parameter default if any. */
@@ -104,77 +91,158 @@ export interface NameValues {
   unknown: boolean;
 }
 
-const OTHER_BINDINGS = ['augmented_assignment', 'for_statement', 'as_pattern_target', 'named_expression', 'global_statement', 'nonlocal_statement'];
+const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
+/** Nodes that open a scope of their own: bindings below them bind there, not in the scope around. */
+const SCOPE_TYPES = new Set(['function_definition', 'lambda', 'class_definition']);
 
-/** The identifiers a binding statement other than `=` binds. */
-function otherTargets(b: SyntaxNode): SyntaxNode[] {
-  const target =
-    b.type === 'for_statement' || b.type === 'augmented_assignment'
-      ? b.childForFieldName('left')
-      : b.type === 'named_expression'
-        ? b.childForFieldName('name')
-        : b;
-  if (!target) return [];
-  return target.type === 'identifier' ? [target] : target.descendantsOfType('identifier').filter((id) => id.parent?.type !== 'attribute' && id.parent?.type !== 'subscript');
+/** Per file: a cursor for the occurrences, and per scope and name what valuesOfName found. */
+interface FileNames {
+  occurrences: Occurrences;
+  byScopeAndName: Map<string, NameValues>;
 }
 
-/** What a scope's plain assignments give each name, and the names some other binding sets. */
-interface ScopeBindings {
-  values: Map<string, SyntaxNode[]>;
-  unknown: Set<string>;
-}
+const fileNames = new WeakMap<PythonSource, FileNames>();
 
-/** Per file and scope: one pass over a scope's bindings instead of one per lookup. */
-const scopeBindings = new WeakMap<PythonSource, Map<string, ScopeBindings>>();
-
-function bindingsOf(source: PythonSource, fn: SyntaxNode | null, scope: SyntaxNode): ScopeBindings {
-  let byScope = scopeBindings.get(source);
-  if (!byScope) scopeBindings.set(source, (byScope = new Map()));
-  const key = fn ? `${fn.startIndex}:${fn.endIndex}` : 'module';
-  let found = byScope.get(key);
-  if (found) return found;
-  found = { values: new Map(), unknown: new Set() };
-  for (const a of scope.descendantsOfType('assignment')) {
-    const left = a.childForFieldName('left');
-    if (!left || !inScope(a, fn)) continue;
-    if (left.type === 'identifier') {
-      let right = a.childForFieldName('right');
-      while (right?.type === 'assignment') right = right.childForFieldName('right');
-      if (!right) continue;
-      const list = found.values.get(left.text);
-      if (list) list.push(right);
-      else found.values.set(left.text, [right]);
-    } else {
-      for (const id of otherTargets(left)) found.unknown.add(id.text);
+/**
+ * For one identifier occurrence of the name (path[depth]) in the scope whose node is path[scope]
+ * (0, the module, for module level): whether it is a parameter of that function or a target of a
+ * binding in that scope, and which. `values` gets the value a binding visibly gives it.
+ *
+ * What counts, as the scope's nodes show it:
+ * - a parameter of the scope's function (the parameter itself, or its name: the first child of a
+ *   default or typed parameter, the only identifier of `*args`/`**kwargs`): unknown, with the
+ *   default as one more value;
+ * - the left side of `name = value` (chains give their last value) and `name: T = value`: a value;
+ * - any other target: an identifier inside the left side of `=` or `+=`, the target of `for`,
+ *   `with … as`/`except … as`, `:=`, `global`/`nonlocal` (names directly under `a.b` or `a[i]` are
+ *   not bound): unknown;
+ * counted only when the binding's nearest enclosing function, lambda or class is the scope's
+ * function (and it sits in its body), or, at module level, when it has none.
+ */
+function classify(source: PythonSource, path: readonly PathLevel[], depth: number, scope: number, found: NameValues, defaults: SyntaxNode[], assignments: { start: number; end: number }[]): void {
+  const leaf = path[depth]!;
+  const fn = scope > 0 ? path[scope]! : null;
+  const params = fn ? path[scope + 1] : undefined;
+  if (params && (params.type === 'parameters' || params.type === 'lambda_parameters') && depth >= scope + 2) {
+    if (depth === scope + 2) {
+      found.unknown = true; // a plain parameter: whatever the caller passes
+    } else if (depth === scope + 3) {
+      const p = path[scope + 2]!;
+      if (p.type === 'default_parameter' || p.type === 'typed_default_parameter') {
+        if (leaf.start === p.start) {
+          found.unknown = true;
+          const value = source.nodeWithRange(p.start, p.end, p.type).childForFieldName('value');
+          if (value) defaults.push(value);
+        }
+      } else if (p.type === 'typed_parameter') {
+        if (leaf.start === p.start) found.unknown = true;
+      } else if (p.type === 'list_splat_pattern' || p.type === 'dictionary_splat_pattern') {
+        found.unknown = true;
+      } else {
+        // Anything else (a tuple parameter): its name as the tree gives it.
+        const node = source.nodeWithRange(p.start, p.end, p.type);
+        const id = node.childForFieldName('name') ?? node.namedChildren.find((c) => c.type === 'identifier');
+        if (id?.startIndex === leaf.start) {
+          found.unknown = true;
+          const value = node.childForFieldName('value');
+          if (value) defaults.push(value);
+        }
+      }
+    }
+    return;
+  }
+  // Bindings between the scope and the next function, lambda or class below it.
+  if (fn) {
+    const body = path[scope + 1];
+    if (!body || (fn.type === 'lambda' ? body.type === 'lambda_parameters' : body.type !== 'block')) return;
+  }
+  let inner = scope + 1;
+  while (inner < depth && !SCOPE_TYPES.has(path[inner]!.type)) inner++;
+  const direct = path[depth - 1]!.type !== 'attribute' && path[depth - 1]!.type !== 'subscript';
+  for (let k = inner - 1; k > scope; k--) {
+    const b = path[k]!;
+    const child = path[k + 1]!;
+    const isLeaf = k + 1 === depth;
+    switch (b.type) {
+      case 'assignment':
+        // The left side is the first child.
+        if (child.start !== b.start) break;
+        if (isLeaf) assignments.push({ start: b.start, end: b.end });
+        else if (direct) found.unknown = true;
+        break;
+      case 'augmented_assignment':
+        if (child.start === b.start && (isLeaf || direct)) found.unknown = true;
+        break;
+      case 'named_expression':
+        if (isLeaf && child.start === b.start) found.unknown = true;
+        break;
+      case 'for_statement':
+        // The target is the child right after `for` (or `async for`).
+        if ((isLeaf || direct) && /^(?:async[\s\\]+)?for[\s\\]*$/.test(source.text.slice(b.start, child.start))) found.unknown = true;
+        break;
+      case 'as_pattern_target':
+      case 'global_statement':
+      case 'nonlocal_statement':
+        if (direct) found.unknown = true;
+        break;
     }
   }
-  for (const b of scope.descendantsOfType(OTHER_BINDINGS)) {
-    if (inScope(b, fn)) for (const id of otherTargets(b)) found.unknown.add(id.text);
+}
+
+function fileOf(source: PythonSource): FileNames {
+  let file = fileNames.get(source);
+  if (!file) fileNames.set(source, (file = { occurrences: new Occurrences(source), byScopeAndName: new Map() }));
+  return file;
+}
+
+/** What the bindings of `scope` (a function's range, or null for module level) give `name`. */
+function scopeValues(source: PythonSource, scope: Scope, name: string): NameValues {
+  const file = fileOf(source);
+  const key = `${scopeKey(scope)}|${name}`;
+  let found = file.byScopeAndName.get(key);
+  if (found) return found;
+  found = { values: [], unknown: false };
+  const text = source.text;
+  const defaults: SyntaxNode[] = [];
+  const assignments: { start: number; end: number }[] = [];
+  for (const at of nameOffsets(text, name, scope?.start ?? 0, scope?.end ?? text.length)) {
+    // After a dot, a name is an attribute's: it binds nothing and names no parameter.
+    const before = charBefore(text, at);
+    if (before >= 0 && text[before] === '.') continue;
+    const depth = file.occurrences.identifier(at, at + name.length);
+    if (depth < 0) continue;
+    const path = file.occurrences.path;
+    let fn = 0;
+    if (scope) {
+      fn = depth - 1;
+      while (fn > 0 && !(FUNCTION_TYPES.has(path[fn]!.type) && path[fn]!.start === scope.start && path[fn]!.end === scope.end)) fn--;
+      if (fn === 0) continue;
+    }
+    classify(source, path, depth, fn, found, defaults, assignments);
   }
-  byScope.set(key, found);
+  found.values.push(...defaults);
+  for (const a of assignments) {
+    let right = source.nodeWithRange(a.start, a.end, 'assignment').childForFieldName('right');
+    while (right?.type === 'assignment') right = right.childForFieldName('right');
+    if (right) found.values.push(right);
+  }
+  file.byScopeAndName.set(key, found);
   return found;
 }
 
-/** Every value `name` is assigned in the scope that reads it at `at` (flow-insensitive). */
-export function valuesOfName(source: PythonSource, at: SyntaxNode, name: string): NameValues {
-  const fn = scopeFunction(at);
-  const out: NameValues = { values: [], unknown: false };
-  if (fn) {
-    for (const p of fn.childForFieldName('parameters')?.namedChildren ?? []) {
-      const id = p.type === 'identifier' ? p : (p.childForFieldName('name') ?? p.namedChildren.find((c) => c.type === 'identifier'));
-      if (id?.text !== name) continue;
-      // A parameter holds whatever the caller passes; its default is one more possible value.
-      out.unknown = true;
-      const value = p.childForFieldName('value');
-      if (value) out.values.push(value);
-    }
-  } else if (source.binding(name, at)) {
-    out.unknown = true;
-  }
-  const scope = fn ? fn.childForFieldName('body') : source.root;
-  if (!scope) return out;
-  const bindings = bindingsOf(source, fn, scope);
-  out.values.push(...(bindings.values.get(name) ?? []));
-  if (bindings.unknown.has(name)) out.unknown = true;
+/** The function or lambda whose local scope holds `at` (its range), or null at module level. */
+export function scopeOfNode(source: PythonSource, at: SyntaxNode): Scope {
+  return fileOf(source).occurrences.scopeAt(at.startIndex, at.endIndex);
+}
+
+/**
+ * Every value `name` is assigned in the scope that reads it at `at` (flow-insensitive); `scope` is
+ * scopeOfNode(source, at) when the caller has it already.
+ */
+export function valuesOfName(source: PythonSource, at: SyntaxNode, name: string, scope: Scope = scopeOfNode(source, at)): NameValues {
+  const found = scopeValues(source, scope, name);
+  const out: NameValues = { values: [...found.values], unknown: found.unknown };
+  // At module level an import binds the name too.
+  if (!scope && !out.unknown && source.binding(name, at)) out.unknown = true;
   return out;
 }

@@ -1,0 +1,124 @@
+// LocalValues (rules/lib/d1.ts, used by PW011, PW012 and PW014) finds assignments and uses from
+// the text and confirms them with a cursor. This checks it against the plain tree walk it replaced
+// (kept below as the reference) at every identifier and every assignment of edge-case snippets
+// and of generated Worker modules.
+import { describe, expect, it } from 'vitest';
+import { pythonModule } from '../../bench/corpus.js';
+import { Random } from '../../bench/random.js';
+import { LocalValues } from '../../rules/lib/d1.js';
+import { enclosingFunction, PythonSource, type SyntaxNode } from '../../src/engine/python.js';
+
+/** The tree-walking LocalValues the text-first one replaced: every assignment of a scope, every identifier of its body. */
+class ReferenceLocalValues {
+  private byScope = new Map<string, { node: SyntaxNode; name: string; start: number; end: number }[]>();
+
+  constructor(private readonly root: SyntaxNode) {}
+
+  private static sameFunction(a: SyntaxNode, b: SyntaxNode | null): boolean {
+    const fa = enclosingFunction(a);
+    return fa === null ? b === null : b !== null && fa.startIndex === b.startIndex && fa.endIndex === b.endIndex;
+  }
+
+  private assignments(fn: SyntaxNode | null) {
+    const key = fn ? `${fn.startIndex}:${fn.endIndex}` : 'module';
+    let list = this.byScope.get(key);
+    if (!list) {
+      const container = fn ? fn.childForFieldName('body') : this.root;
+      list = [];
+      for (const a of container?.descendantsOfType('assignment') ?? []) {
+        const left = a.childForFieldName('left');
+        if (left?.type !== 'identifier' || a.childForFieldName('right') === null || !ReferenceLocalValues.sameFunction(a, fn)) continue;
+        list.push({ node: a, name: left.text, start: a.startIndex, end: a.endIndex });
+      }
+      this.byScope.set(key, list);
+    }
+    return list;
+  }
+
+  assignmentBefore(name: string, at: SyntaxNode): SyntaxNode | null {
+    let best: { node: SyntaxNode; start: number } | null = null;
+    const before = at.startIndex;
+    for (const a of this.assignments(enclosingFunction(at))) {
+      if (a.end > before || a.name !== name) continue;
+      if (!best || a.start > best.start) best = a;
+    }
+    return best?.node ?? null;
+  }
+
+  valueBefore(name: string, at: SyntaxNode): SyntaxNode | null {
+    return this.assignmentBefore(name, at)?.childForFieldName('right') ?? null;
+  }
+
+  usesOf(assignment: SyntaxNode): SyntaxNode[] {
+    const left = assignment.childForFieldName('left');
+    if (left?.type !== 'identifier') return [];
+    const fn = enclosingFunction(assignment);
+    const container = fn ? fn.childForFieldName('body') : this.root;
+    if (!container) return [];
+    return container.descendantsOfType('identifier').filter((id) => {
+      if (id.text !== left.text || id.startIndex < assignment.endIndex || !ReferenceLocalValues.sameFunction(id, fn)) return false;
+      const parent = id.parent;
+      if (parent?.type === 'attribute' && parent.childForFieldName('attribute')?.startIndex === id.startIndex) return false;
+      if (parent?.type === 'keyword_argument' && parent.childForFieldName('name')?.startIndex === id.startIndex) return false;
+      if (parent?.type === 'assignment' && parent.childForFieldName('left')?.startIndex === id.startIndex) return false;
+      return this.assignmentBefore(left.text, id)?.startIndex === assignment.startIndex;
+    });
+  }
+}
+
+const range = (n: SyntaxNode | null) => (n ? `${n.type}@${n.startIndex}:${n.endIndex}` : null);
+
+/** Compares both at every identifier (valueBefore, assignmentBefore) and every assignment (usesOf). */
+function compare(text: string): number {
+  const source = new PythonSource('x.py', text);
+  const fast = new LocalValues(source);
+  const slow = new ReferenceLocalValues(source.root);
+  let checked = 0;
+  for (const id of source.root.descendantsOfType('identifier')) {
+    const where = `${id.text}@${id.startIndex}`;
+    expect(range(fast.assignmentBefore(id.text, id)), where).toBe(range(slow.assignmentBefore(id.text, id)));
+    expect(range(fast.valueBefore(id.text, id)), where).toBe(range(slow.valueBefore(id.text, id)));
+    checked++;
+  }
+  for (const a of source.root.descendantsOfType('assignment')) {
+    expect(fast.usesOf(a).map(range), `uses of ${a.text}`).toEqual(slow.usesOf(a).map(range));
+    checked++;
+  }
+  return checked;
+}
+
+const EDGES: Record<string, string> = {
+  'annotated assignment, with and without a value': 'x: int = 1\nprint(x)\ny: int\nprint(y)\ndef f():\n    z: "T" = 2\n    z: int\n    return z\n',
+  'chained assignment': 'a = b = v\nprint(a, b)\ndef f():\n    c = d = e = load()\n    return c + d + e\n',
+  'comparisons, walrus and augmented assignments are not assignments': 'x = 1\nif x == 2 or x <= 3 or x != 4:\n    print(x)\nif (x := 5):\n    x += 1\n    print(x)\n',
+  'keyword arguments, defaults, dict keys, slices and lambda parameters': 'x = 1\nf(x=2)\ndef g(x=3, *, y: int = x):\n    return {x: x}[x:x]\nh = lambda x: x\nprint(x)\n',
+  'nested def and class shadowing': 'x = 1\ndef outer():\n    x = 2\n    def inner():\n        x = 3\n        return x\n    class K:\n        x = 4\n        y = x\n    return x, inner, K\nprint(x)\n',
+  'assignment targets inside lambdas and comprehensions': 'def f(rows):\n    total = 0\n    keys = [total for total in rows]\n    g = lambda total=total: total\n    h = [(total := r) for r in rows]\n    return total, keys, g, h\n',
+  'names inside strings and comments': 'x = 1\n# x = 2\ns = "x = 3"\nt = f"{x=}"\nu = """\nx = 4\n"""\nprint(x)\n',
+  'line continuations': 'x \\\n    = 1\ny = \\\n    x\nz: int \\\n    = y\nprint(x, y, z)\n',
+  'semicolons and one-line bodies': 'a = 1; b = a; a = b\ndef f(): c = 1; return c\nprint(a, b)\n',
+  'attributes and subscripts are not plain names': 'self.x = 1\nx = 2\nobj.x = x\nd[x] = x\nprint(obj.x, x)\n',
+  'uses before, inside and after the assignment': 'def f(x):\n    print(x)\n    x = g(x)\n    x = h(x)\n    return x\n',
+  'assignment ending after the use (multi-line right side)': 'def f():\n    x = 1\n    x = [\n        x,\n        x,\n    ]\n    return x\n',
+  'non-ASCII names': 'café = 1\nxé = 2\nx = café\nprint(x, xé, café)\n',
+  'module level reads inside functions': 'CONFIG = load()\ndef f():\n    return CONFIG\nCONFIG = other()\nprint(CONFIG)\n',
+  'async, decorators and methods': 'import x\n@dec(x)\nasync def f(self):\n    res = await self.env.DB.prepare("q").all()\n    async for row in res.results:\n        print(row)\n    return res\n',
+  'tuple targets and for loops': 'a, b = 1, 2\nfor a in range(3):\n    b = a\nwith open(a) as b:\n    pass\nprint(a, b)\n',
+  'a syntax error in the middle': 'x = 1\ndef f(:\n    x = 2\n    return x\ny = x\n',
+  'global and nonlocal': 'x = 1\ndef f():\n    global x\n    x = 2\n    def g():\n        nonlocal x\n        x = 3\n    return x\n',
+};
+
+describe('LocalValues: text-first answers equal the tree walk', () => {
+  for (const [name, text] of Object.entries(EDGES)) {
+    it(name, () => {
+      expect(compare(text)).toBeGreaterThan(0);
+    });
+  }
+
+  it('generated Worker modules', () => {
+    const rng = new Random(7);
+    let checked = 0;
+    for (let i = 0; i < 12; i++) checked += compare(pythonModule(rng, 6000, { entry: i % 3 === 0, pitfallRate: 0.5 }));
+    expect(checked).toBeGreaterThan(1000);
+  });
+});
