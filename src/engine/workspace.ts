@@ -33,7 +33,8 @@ export interface Worker {
 }
 
 export const WRANGLER_NAMES = ['wrangler.json', 'wrangler.jsonc', 'wrangler.toml'];
-const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.venv', 'venv', 'python_modules', '__pycache__', '.wrangler']);
+/** A path segment naming a folder that is never read: .git, node_modules, .venv, venv, python_modules, __pycache__, .wrangler. */
+const SKIPPED_SEGMENT = /(?:^|\/)(?:\.git|node_modules|\.venv|venv|python_modules|__pycache__|\.wrangler)(?:\/|$)/;
 
 /** Which language a path is linted as, or null when it is not a file this tool reads. */
 export function languageOf(path: string): Language | null {
@@ -47,7 +48,8 @@ export function languageOf(path: string): Language | null {
 }
 
 export function isSkippedPath(path: string): boolean {
-  return path.split('/').some((seg) => SKIPPED_DIRS.has(seg));
+  // One regular expression rather than a split: the runner asks for every file.
+  return SKIPPED_SEGMENT.test(path);
 }
 
 export function configFormat(path: string): 'jsonc' | 'toml' {
