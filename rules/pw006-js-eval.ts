@@ -73,6 +73,9 @@ export const rule: Rule = {
     },
   },
   triggers: ['eval', 'Function'],
+  // Every callee the rule knows is at most 3 above a hit: `js.globalThis.Function.new(…)` is
+  // attribute, attribute, call above `Function`; `js.eval(…)` 2 above `eval`; an alias `e(…)` 1.
+  triggerDepth: 3,
   python(ctx) {
     return {
       call(node) {

@@ -1,6 +1,6 @@
 import type { PythonContext, Rule } from '../src/engine/rule.js';
 import { enclosingFunction, type SyntaxNode } from '../src/engine/python.js';
-import { LocalValues, outermostParens, unwrap } from './lib/d1.js';
+import { charBefore, LocalValues, outermostParens, unwrap } from './lib/d1.js';
 import { entrypointKind, functionName, isModuleLevel, methodClass, parameterName, parameterShape } from './lib/entrypoints.js';
 
 /** dict methods a JavaScript object proxy does not have. */
@@ -64,6 +64,13 @@ export const rule: Rule = {
     },
   },
   triggers: ['body'],
+  // The rule checks attributes `<message>.body`: 1 above `body`, which a dot precedes (a line
+  // break before the name leaves it to the tree).
+  triggerDepth: 1,
+  triggerHit(ctx, _word, start) {
+    const dot = charBefore(ctx.text, start);
+    return dot < 0 || ctx.text[dot] === '.';
+  },
   python(ctx) {
     const values = new LocalValues(ctx.source);
 

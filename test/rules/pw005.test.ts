@@ -23,6 +23,12 @@ ruleTester(rule, {
     { name: 'a name never set to None', profile: PY313, code: method(`etag = request.headers.get("etag", "")\n${UPDATE}.bind(etag, 1).run()`) },
     { name: 'None in another function does not count', profile: PY313, code: `def reset():\n    etag = None\n    return etag\n\nasync def save(db, etag):\n    await db.prepare("UPDATE t SET etag = ?").bind(etag).run()\n` },
     { name: 'unknown runtime is skipped', profile: { noWorker: true }, code: `import js\n\nasync def save(db):\n    await db.prepare("UPDATE t SET etag = ?").bind(None).run()\n` },
+    // Edges of the text-first reading of a name's bindings.
+    { name: 'a comparison with None is no assignment', profile: PY313, code: 'async def save(db, etag):\n    missing = etag == None\n    await db.prepare("UPDATE t SET etag = ?").bind(etag).run()\n' },
+    { name: 'None set in a nested def, a lambda default and a comprehension does not count', profile: PY313, code: 'async def save(db, etag):\n    def reset():\n        etag = None\n    later = lambda etag=None: etag\n    seen = [etag for etag in (None,)]\n    await db.prepare("UPDATE t SET etag = ?").bind(etag).run()\n' },
+    { name: 'None assignments in a string and a comment', profile: PY313, code: 'async def save(db, etag):\n    # etag = None\n    sql = "etag = None"\n    await db.prepare(sql).bind(etag).run()\n' },
+    { name: 'a parameter shadows the outer None', profile: PY313, code: 'etag = None\n\nasync def save(db, etag):\n    await db.prepare("UPDATE t SET etag = ?").bind(etag).run()\n' },
+    { name: 'bind called on something else, or not as a method', profile: PY313, code: 'from functools import partial as bind\n\ncallback = bind(None, 1)\nother = handler . bind(None)\n' },
   ],
   invalid: [
     {
@@ -69,6 +75,16 @@ ruleTester(rule, {
       code: 'from js import JSON\n\nasync def touch(env, row_id):\n    etag = None\n    await env.DB.prepare("UPDATE t SET etag = ? WHERE id = ?").bind(etag, row_id).run()\n',
       errors: [{ line: 5, column: 69, message: /`etag` may be `None` \(line 4\)/ }],
       output: 'from js import JSON\n\nasync def touch(env, row_id):\n    etag = None\n    await env.DB.prepare("UPDATE t SET etag = ? WHERE id = ?").bind(JSON.parse("null") if etag is None else etag, row_id).run()\n',
+    },
+    {
+      name: 'annotated and chained assignments to None, a statement through a continued line',
+      profile: PY313,
+      code: 'from pyodide.ffi import jsnull\n\nasync def touch(db, row_id):\n    etag: str | None = None\n    seen = last = None\n    stmt = \\\n        db.prepare("UPDATE t SET etag = ?, seen = ? WHERE id = ?")\n    await stmt.\\\n        bind(etag, last, row_id).run()\n',
+      errors: [
+        { line: 9, column: 14, endColumn: 18, message: /`etag` may be `None` \(line 4\)/ },
+        { line: 9, column: 20, endColumn: 24, message: /`last` may be `None` \(line 5\)/ },
+      ],
+      output: 'from pyodide.ffi import jsnull\n\nasync def touch(db, row_id):\n    etag: str | None = None\n    seen = last = None\n    stmt = \\\n        db.prepare("UPDATE t SET etag = ?, seen = ? WHERE id = ?")\n    await stmt.\\\n        bind(jsnull if etag is None else etag, jsnull if last is None else last, row_id).run()\n',
     },
   ],
 });

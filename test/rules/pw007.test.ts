@@ -18,6 +18,13 @@ ruleTester(rule, {
     { name: 'names in strings and comments', profile: PY313, code: 'from pyodide.ffi import to_js\n\n# to_js({"a": 1}) makes a Map\nHINT = "to_js({}) needs dict_converter"\n' },
     { name: 'a local to_js that is not Pyodide\'s', profile: PY313, code: 'import js\n\ndef to_js(value):\n    return value\n\nx = to_js({"a": 1})\n' },
     { name: 'options passed with ** may hold dict_converter', profile: PY313, code: 'from pyodide.ffi import to_js\n\nx = to_js({"a": 1}, **CONVERT)\n' },
+    // Edges of the text scan for `dict_converter=` in the call's own arguments.
+    {
+      name: 'converter after strings with brackets and quotes, a comment and line breaks',
+      profile: PY313,
+      code: 'from js import Object\nfrom pyodide.ffi import to_js\n\nx = to_js \\\n    (\n    {"a": ")", \'b\': "(\\"", "c": """x)\n"""},  # a ) comment\n    dict_converter = Object.fromEntries,\n)\n',
+    },
+    { name: 'converter after an f-string (read by the tree)', profile: PY313, code: 'from js import Object\nfrom pyodide.ffi import to_js\n\nx = to_js({"a": f"{k["x"]})"}, dict_converter=Object.fromEntries)\n' },
   ],
   invalid: [
     {
@@ -61,6 +68,13 @@ ruleTester(rule, {
       code: 'import js\nfrom pyodide.ffi import to_js\n\nopts = to_js(dict(a=1))\n',
       errors: [{ line: 4, column: 8, severity: 'info', message: /runtime unknown/ }],
       output: 'import js\nfrom pyodide.ffi import to_js\n\nopts = to_js(dict(a=1), dict_converter=js.Object.fromEntries)\n',
+    },
+    {
+      name: 'dict_converter only in a nested call, a string, a lambda default and a comparison',
+      profile: PY313,
+      code: 'from js import Object\nfrom pyodide.ffi import to_js\n\na = to_js({"f": wrap(dict_converter=1)})\nb = to_js({"dict_converter=": 1})\nc = to_js({"k": 1}, lambda dict_converter=None: 0)\nd = to_js({"k": 1}, dict_converter == 2)\n',
+      errors: [{ line: 4, column: 5 }, { line: 5, column: 5 }, { line: 6, column: 5 }, { line: 7, column: 5 }],
+      output: 'from js import Object\nfrom pyodide.ffi import to_js\n\na = to_js({"f": wrap(dict_converter=1)}, dict_converter=Object.fromEntries)\nb = to_js({"dict_converter=": 1}, dict_converter=Object.fromEntries)\nc = to_js({"k": 1}, lambda dict_converter=None: 0, dict_converter=Object.fromEntries)\nd = to_js({"k": 1}, dict_converter == 2, dict_converter=Object.fromEntries)\n',
     },
     {
       name: '`Object` taken by something else: reported without a fix',

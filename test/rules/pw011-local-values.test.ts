@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { pythonModule } from '../../bench/corpus.js';
 import { Random } from '../../bench/random.js';
-import { LocalValues } from '../../rules/lib/d1.js';
+import { argumentCount, awaited, D1Values, LocalValues, methodName, unwrap, type D1Value } from '../../rules/lib/d1.js';
 import { enclosingFunction, PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 
 /** The tree-walking LocalValues the text-first one replaced: every assignment of a scope, every identifier of its body. */
@@ -66,6 +66,59 @@ class ReferenceLocalValues {
   }
 }
 
+/** The D1Values.kind the text-first one replaced, over the reference LocalValues. */
+class ReferenceD1Values {
+  constructor(private readonly values: ReferenceLocalValues) {}
+
+  hasPrepare(node: SyntaxNode, depth = 0): boolean {
+    let n: SyntaxNode | null = unwrap(node);
+    while (n) {
+      if (n.type === 'call') {
+        if (methodName(n) === 'prepare') return true;
+        n = n.childForFieldName('function');
+      } else if (n.type === 'attribute') {
+        n = n.childForFieldName('object');
+      } else if (n.type === 'await') {
+        n = awaited(n);
+      } else if (n.type === 'identifier') {
+        if (depth >= 4) return false;
+        const value = this.values.valueBefore(n.text, n);
+        return value ? this.hasPrepare(value, depth + 1) : false;
+      } else {
+        return false;
+      }
+      if (n) n = unwrap(n);
+    }
+    return false;
+  }
+
+  private awaitedKind(node: SyntaxNode, viaName: boolean): D1Value | null {
+    const call = awaited(node);
+    if (!call || call.type !== 'call' || argumentCount(call) !== 0) return null;
+    const method = methodName(call);
+    if (method === 'all' && viaName) return 'result';
+    if ((method === 'all' || method === 'run') && this.hasPrepare(call)) return 'result';
+    if (method === 'first' && this.hasPrepare(call)) return 'row';
+    return null;
+  }
+
+  kind(expr: SyntaxNode, depth = 0): D1Value | null {
+    const e = unwrap(expr);
+    if (e.type === 'await') return this.awaitedKind(e, false);
+    if (e.type === 'attribute') {
+      const object = e.childForFieldName('object');
+      return e.childForFieldName('attribute')?.text === 'results' && object && this.kind(object, depth) === 'result' ? 'rows' : null;
+    }
+    if (e.type === 'identifier' && depth < 4) {
+      const value = this.values.valueBefore(e.text, e);
+      if (!value) return null;
+      const v = unwrap(value);
+      return v.type === 'await' ? this.awaitedKind(v, true) : this.kind(v, depth + 1);
+    }
+    return null;
+  }
+}
+
 const range = (n: SyntaxNode | null) => (n ? `${n.type}@${n.startIndex}:${n.endIndex}` : null);
 
 /** Compares both at every identifier (valueBefore, assignmentBefore) and every assignment (usesOf). */
@@ -82,6 +135,21 @@ function compare(text: string): number {
   }
   for (const a of source.root.descendantsOfType('assignment')) {
     expect(fast.usesOf(a).map(range), `uses of ${a.text}`).toEqual(slow.usesOf(a).map(range));
+    checked++;
+  }
+  // D1 kinds over fresh instances, so that no answer comes from a cache the comparison above filled.
+  const d1 = new D1Values(new LocalValues(source));
+  const reference = new ReferenceD1Values(new ReferenceLocalValues(source.root));
+  for (const e of source.root.descendantsOfType(['identifier', 'attribute', 'await', 'parenthesized_expression', 'call'])) {
+    const where = `${e.type} ${e.text}@${e.startIndex}`;
+    if (e.type === 'call') expect(d1.hasPrepare(e), where).toBe(reference.hasPrepare(e));
+    else expect(d1.kind(e), where).toBe(reference.kind(e));
+    if (e.type === 'attribute' && /\.\s*results$/.test(e.text)) {
+      // The text path of PW011's visitors: the object before `.results` read as a plain name.
+      const dot = e.startIndex + e.text.lastIndexOf('.');
+      const fromText = d1.kindOfResults(e.startIndex, dot);
+      if (fromText !== undefined) expect(fromText, where).toBe(reference.kind(e));
+    }
     checked++;
   }
   return checked;
@@ -105,6 +173,9 @@ const EDGES: Record<string, string> = {
   'async, decorators and methods': 'import x\n@dec(x)\nasync def f(self):\n    res = await self.env.DB.prepare("q").all()\n    async for row in res.results:\n        print(row)\n    return res\n',
   'tuple targets and for loops': 'a, b = 1, 2\nfor a in range(3):\n    b = a\nwith open(a) as b:\n    pass\nprint(a, b)\n',
   'a syntax error in the middle': 'x = 1\ndef f(:\n    x = 2\n    return x\ny = x\n',
+  'D1 results through names': 'async def f(env, q):\n    res = await env.DB.prepare(q).all()\n    rows = res.results\n    stmt = env.DB.prepare(q)\n    out = await stmt.bind(1).all()\n    one = await stmt.first()\n    ran = await stmt.run()\n    return rows, out.results, one, ran.results, res . results\n',
+  'D1 value shapes the text cannot tell': 'async def f(env, q, db):\n    a = await (db.prepare(q).all())\n    b: object = await db.prepare(q).all()\n    c = d = await db.prepare(q).all()\n    e = await db.prepare(q).all(  # no arguments\n    )\n    g = await db.all(1)\n    h = await x + db.all()\n    i = await db.prepare(q).all \\\n        ()\n    return a.results, b.results, c.results, d.results, e.results, g.results, h.results, i.results\n',
+  'D1 reads after a nested def or lambda': 'async def f(db):\n    res = await db.prepare("q").all()\n    def inner():\n        return res.results\n    g = lambda: res.results\n    res2 = await db.all()\n    k = lambda res2=res2: res2.results\n    return res.results, inner, g, k, (\n        res\n        .results\n    )\n',
   'global and nonlocal': 'x = 1\ndef f():\n    global x\n    x = 2\n    def g():\n        nonlocal x\n        x = 3\n    return x\n',
 };
 

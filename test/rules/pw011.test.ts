@@ -30,6 +30,13 @@ ruleTester(rule, {
     { name: 'helper receives results as a parameter (not traced)', code: 'def titles(results):\n    return [row["title"] for row in results.results]\n' },
     { name: 'module-level .results of a config object', code: 'import settings\n\nfor name in settings.results:\n    print(name)\n' },
     { name: 'unknown runtime: skipped', profile: { noWorker: true }, code: body(`results = await ${Q}.all()`, 'for row in results.results:', '    print(row)') },
+    // Edges of the text-first reading (assignments found as `name =` in the text, then confirmed).
+    { name: 'a comparison is no assignment', code: 'async def f(db, res):\n    if res == await db.prepare("q").all():\n        return [r for r in res.results]\n' },
+    { name: 'assignments in a comment and a string are none', code: 'def f(res):\n    # res = await db.prepare("q").all()\n    note = "res = await db.prepare(q).all()"\n    return [r for r in res.results]\n' },
+    { name: 'a nested def binds its own name', code: body(`res = await ${Q}.all()`, 'def cached():', '    res = load_cached()', '    return [r for r in res.results]', 'return cached') },
+    { name: 'a walrus in a comprehension is no simple assignment', code: body(`batches = [(res := await ${Q}.all()) for _ in range(2)]`, 'for row in res.results:', '    print(row)') },
+    { name: 'the head of a chained assignment holds the inner assignment', code: body(`res = other = load()`, `res = alias = ${Q}`, 'for row in res.results:', '    print(row)') },
+    { name: 'vendored: to_py on a call with no arguments and on an awaited json()', profile: VENDORED, code: body(`rows = ${Q}.all().to_py()`, 'data = (await resp.json()).to_py()', `more = (${Q}.all()).to_py()`) },
   ],
   invalid: [
     {
@@ -80,6 +87,28 @@ ruleTester(rule, {
         { line: 8, column: 22, message: /a D1 result/ },
       ],
       output: body(`row = await ${Q}.first()`, 'data = row', `everything = (await ${Q}.all())`),
+    },
+    {
+      name: 'built-in: annotated assignment, continued lines, a read inside parentheses across lines',
+      code: body(`res: object = await ${Q}.all()`, `other = \\`, `    await ${Q}.all()`, 'ids = [r["id"] for r in (res', '    .results)]', 'for row in other.results:', '    print(row["id"])'),
+      errors: [{ line: 9, column: 33, endLine: 10, endColumn: 22, message: /^this D1 result is a JsProxy/ }, { line: 11, column: 20, endColumn: 33 }],
+      output: body(`res: object = await ${Q}.all()`, `other = \\`, `    await ${Q}.all()`, 'ids = [r["id"] for r in (res', '    .results).to_py()]', 'for row in other.results.to_py():', '    print(row["id"])'),
+    },
+    {
+      name: 'built-in: chained assignment, and a def between the assignment and the read',
+      code: body(`first = res = await ${Q}.all()`, 'def helper(x):', '    return x', 'return Response.json(len(res.results))'),
+      errors: [{ line: 9, column: 34, endColumn: 45, message: /len\(\) and the rest of the code see a JsProxy/ }],
+      output: body(`first = res = await ${Q}.all()`, 'def helper(x):', '    return x', 'return Response.json(len(res.results.to_py()))'),
+    },
+    {
+      name: 'vendored: blanks around the dots, an argument comment, the result of a name read through another',
+      profile: VENDORED,
+      code: body(`res = await ${Q}.all(  # every row\n        )`, 'same = res', 'rows = same . results . to_py()', 'raw = res.to_py()'),
+      errors: [
+        { line: 9, column: 16, endColumn: 40, message: /^The vendored workers SDK already returns D1 rows as Python values: `.to_py\(\)` on `same . results` raises/ },
+        { line: 10, column: 15, endColumn: 26, message: /a D1 result/ },
+      ],
+      output: body(`res = await ${Q}.all(  # every row\n        )`, 'same = res', 'rows = same . results', 'raw = res'),
     },
   ],
 });

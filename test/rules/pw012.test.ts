@@ -11,6 +11,7 @@ ruleTester(rule, {
     { name: 'rewriter built but never applied here', code: body('self.rewriter = HTMLRewriter.new()', 'return Response("ok")') },
     { name: 'a user class named HTMLRewriter', code: 'class HTMLRewriter:\n    def transform(self, r):\n        return r\n\nasync def go(fetch):\n    return HTMLRewriter().transform(await fetch("x"))\n' },
     { name: 'names in strings and comments', code: body('# HTMLRewriter.new().transform(await fetch(url))', 'return Response("HTMLRewriter.new()")') },
+    { name: 'a nested def has its own rewriter name', code: body('rw = HTMLRewriter.new()', 'def other(url):', '    rw = make()', '    return rw.transform(url)', 'return rw') },
     { name: 'outside any Worker, not Worker code', profile: { noWorker: true }, code: 'def rewrite(HTMLRewriter, page):\n    return HTMLRewriter.new().transform(page)\n' },
   ],
   invalid: [
@@ -39,6 +40,12 @@ ruleTester(rule, {
       name: 'fetch imported under another name',
       code: 'from js import HTMLRewriter\nfrom js import fetch as js_fetch\n\n\nasync def render(url, handler):\n    upstream = await js_fetch(url)\n    return HTMLRewriter.new().on("body", handler).transform(upstream)\n',
       errors: [{ line: 7, column: 12, endColumn: 30, severity: 'info' }],
+      output: null,
+    },
+    {
+      name: 'annotated rewriter, fetched response through a chained assignment',
+      code: body('page = upstream = await fetch(request.url)', 'rw: object = HTMLRewriter.new()', 'return rw.transform(upstream)'),
+      errors: [{ line: 9, column: 22, endColumn: 40, severity: 'info' }],
       output: null,
     },
     {

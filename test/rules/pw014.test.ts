@@ -21,6 +21,7 @@ ruleTester(rule, {
     { name: 'names in strings and comments', code: body('# message.body["id"]', 'note = "message.body.get(\'x\')"') },
     { name: 'loop variable shadowed by another loop', code: body('for message in batch.messages:', '    message.ack()', 'for message in load_archive():', '    print(message.body["id"])') },
     { name: 'unknown runtime: skipped', profile: { noWorker: true }, code: body('for message in batch.messages:', '    print(message.body["id"])') },
+    { name: 'a comparison and a keyword argument are no assignments', code: body('for message in batch.messages:', '    if data == message.body:', '        print(data["id"])', '    await env.OUT.send(body=message.body)') },
   ],
   invalid: [
     {
@@ -51,6 +52,12 @@ ruleTester(rule, {
       code: body('msgs = batch.messages', 'for message in msgs:', '    print(message.body["a"], message.body.items())'),
       errors: [{ line: 8, column: 19 }, { line: 8, column: 38, message: /has no `.items\(\)`/ }],
       output: body('msgs = batch.messages', 'for message in msgs:', '    print(message.body.to_py()["a"], message.body.to_py().items())'),
+    },
+    {
+      name: 'a name after a line continuation, an annotated assignment',
+      code: body('for message in batch.messages:', '    order = message.\\', '        body["id"]', '    data: dict = message.body', '    print(data.get("x"))'),
+      errors: [{ line: 7, column: 21, endLine: 8, endColumn: 21 }, { line: 9, column: 26, endColumn: 38, message: /has no `.get\(\)`/ }],
+      output: body('for message in batch.messages:', '    order = message.\\', '        body.to_py()["id"]', '    data: dict = message.body.to_py()', '    print(data.get("x"))'),
     },
   ],
 });
