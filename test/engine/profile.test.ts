@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { Workspace } from '../../src/engine/index.js';
+import { isSkippedPath, Workspace } from '../../src/engine/index.js';
 
 function profileOf(config: Record<string, unknown>, pyproject?: string, overrides = {}) {
   const files = [
@@ -86,5 +86,38 @@ describe('runtime profile (runtime-facts.md)', () => {
     ]);
     expect(ws.workers).toHaveLength(1);
     expect(ws.workers[0].configPath).toBe('wrangler.json');
+  });
+
+  it('skips the folders nobody lints, as whole path segments only', () => {
+    for (const dir of ['.git', 'node_modules', '.venv', 'venv', 'python_modules', '__pycache__', '.wrangler']) {
+      expect(isSkippedPath(`${dir}/wrangler.toml`), dir).toBe(true);
+      expect(isSkippedPath(`app/${dir}/x/entry.py`), dir).toBe(true);
+      expect(isSkippedPath(`app/${dir}`), dir).toBe(true);
+      expect(isSkippedPath(`app/x${dir}/entry.py`), dir).toBe(false);
+      expect(isSkippedPath(`app/${dir}x/entry.py`), dir).toBe(false);
+    }
+    expect(isSkippedPath('src/venv.py')).toBe(false);
+    expect(isSkippedPath('')).toBe(false);
+    const ws = new Workspace([
+      { path: 'node_modules/pkg/wrangler.toml', text: 'main = "src/entry.py"\n' },
+      { path: 'app/wrangler.toml', text: 'main = "src/entry.py"\n' },
+    ]);
+    expect(ws.workers.map((w) => w.configPath)).toEqual(['app/wrangler.toml']);
+  });
+
+  it("reads a Worker's pyproject.toml once, beside its config", () => {
+    const ws = new Workspace([
+      { path: 'w/wrangler.toml', text: 'main = "src/entry.py"\ncompatibility_date = "2026-05-01"\n' },
+      { path: 'w/pyproject.toml', text: '[dependency-groups]\ndev = ["workers-py"]\n' },
+      { path: 'v/wrangler.toml', text: 'main = "src/entry.py"\n' },
+      { path: 'v/pyproject.toml', text: '[project\n' },
+    ]);
+    const [v, w] = [...ws.workers].sort((a, b) => a.root.localeCompare(b.root));
+    expect(w.pyprojectPath).toBe('w/pyproject.toml');
+    expect(w.pyproject?.get(['dependency-groups', 'dev', 0])?.value).toBe('workers-py');
+    expect(w.profile.sdk).toBe('vendored');
+    // A pyproject.toml that does not parse: known to exist, not read.
+    expect(v.pyprojectPath).toBe('v/pyproject.toml');
+    expect(v.pyproject).toBeNull();
   });
 });

@@ -23,6 +23,11 @@ ruleTester(rule, {
     { name: 'wrangler.jsonc in a pywrangler project', files: { 'wrangler.jsonc': JSON_CONFIG, 'src/entry.py': ENTRY, 'pyproject.toml': PYWRANGLER }, target: 'wrangler.jsonc' },
     { name: 'wrangler.json without pywrangler', files: { 'wrangler.json': JSON_CONFIG, 'src/entry.py': ENTRY }, target: 'wrangler.json' },
     { name: 'unparseable specifier is left alone', files: withDeps(CONFIG_313, '    "numpy===1.26.4-custom",\n'), target: 'pyproject.toml' },
+    {
+      name: 'wrangler.json beside a pyproject.toml that does not parse: not known as a pywrangler project',
+      files: { 'wrangler.json': JSON_CONFIG, 'src/entry.py': ENTRY, 'pyproject.toml': `${PYWRANGLER}[project\n` },
+      target: 'wrangler.json',
+    },
   ],
   invalid: [
     {
@@ -61,6 +66,13 @@ ruleTester(rule, {
       files: { 'wrangler.toml': CONFIG_313, 'src/entry.py': ENTRY, 'pyproject.toml': PYWRANGLER, 'requirements.txt': '\n# nothing yet\n' },
       target: 'requirements.txt',
       errors: [{ line: 2, column: 1, endColumn: 14 }],
+      output: null,
+    },
+    {
+      name: 'requirements.txt in a pywrangler project of a folder that is no Worker',
+      files: { 'wrangler.toml': CONFIG_313, 'src/entry.py': ENTRY, 'tools/pyproject.toml': PYWRANGLER, 'tools/requirements.txt': 'numpy\n' },
+      target: 'tools/requirements.txt',
+      errors: [{ line: 1, column: 1, endColumn: 6, message: /refuses to run while requirements\.txt exists/ }],
       output: null,
     },
     {
