@@ -13,11 +13,22 @@ function repositoryDocsBase(): string {
   return defaultBase;
 }
 
+let lastRoot: string | null = null;
+let lastTrimmed = '';
+
 export function docsUrlFor(code: string, base?: string): string {
-  let root = base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase();
+  const root = base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase();
+  // One finding after another asks with the same root: trim it once.
+  if (root !== lastRoot) {
+    lastRoot = root;
+    lastTrimmed = trimSlashes(root);
+  }
+  return `${lastTrimmed}/${code}.md`;
+}
+
+function trimSlashes(root: string): string {
   // Trailing slashes, without /\/+$/ (quadratic on a long run of slashes not at the end).
   let end = root.length;
   while (end > 0 && root[end - 1] === '/') end--;
-  root = root.slice(0, end);
-  return `${root}/${code}.md`;
+  return root.slice(0, end);
 }

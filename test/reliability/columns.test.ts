@@ -99,3 +99,16 @@ describe('UTF-16 columns after non-BMP characters and tabs', () => {
     }
   });
 });
+
+describe('LineIndex', () => {
+  it('finds the same line starts as a plain split, with \\n only and with \\r\\n and lone \\r mixed in', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('a', 'é', '😀', ' ', '\n', '\r\n', '\r', '\n\n'), { maxLength: 60 }), (parts) => {
+        const text = parts.join('');
+        const expected: number[] = [0];
+        for (const m of text.matchAll(/\r\n|\r|\n/g)) expected.push(m.index! + m[0].length);
+        expect(new LineIndex(text).starts).toEqual(expected);
+      }),
+    );
+  });
+});
