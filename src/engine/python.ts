@@ -303,10 +303,16 @@ const DOTTED_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 const NAME = '[A-Za-z_][A-Za-z0-9_]*';
 const IMPORT_ITEM = new RegExp(`^(${NAME}(?:\\s*\\.\\s*${NAME})*)(?:\\s+as\\s+(${NAME}))?$`);
 
+/** A statement without comment, line break, tab or double space. */
+const PLAIN_STATEMENT = /^(?:[^#\\\s]| (?! ))*$/;
+
 function importedPairs(type: string, statement: string): { local: string; qualified: string }[] | null {
   // Every blank run becomes one space: the patterns below have adjacent \s* that would backtrack
   // quadratically over a long run of blanks.
-  const text = statement.replace(/#[^\r\n]*/g, '').replace(/\\\r?\n|\\\r/g, ' ').replace(/\s+/g, ' ');
+  // Most statements are one line with single spaces and no comment: nothing to normalise.
+  const text = PLAIN_STATEMENT.test(statement)
+    ? statement
+    : statement.replace(/#[^\r\n]*/g, '').replace(/\\\r?\n|\\\r/g, ' ').replace(/\s+/g, ' ');
   const item = IMPORT_ITEM;
   const split = (list: string) =>
     list
