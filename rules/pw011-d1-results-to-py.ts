@@ -7,7 +7,21 @@ type Use = 'iterate' | 'index' | 'len' | 'json';
 /** How a call `x.first()` with no arguments ends (blanks and line continuations allowed). */
 const FIRST_CALL = /\.[\s\\]*first[\s\\]*\([\s\\]*\)$/;
 
-const ASCII_WORD = /[A-Za-z0-9_]/;
+const isAsciiWord = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * The start of the name that ends at index `last` (inclusive) and follows a dot, or -1 when the
+ * text there is no plain ASCII name (non-ASCII letters, a number) or no dot precedes it.
+ */
+function nameAfterDot(text: string, last: number): number {
+  if (last < 0 || !isAsciiWord(text.charCodeAt(last))) return -1;
+  let first = last;
+  while (first > 0 && isAsciiWord(text.charCodeAt(first - 1))) first--;
+  const c = text.charCodeAt(first);
+  if ((first > 0 && text.charCodeAt(first - 1) > 127) || (c >= 48 && c <= 57)) return -1;
+  const before = charBefore(text, first);
+  return before >= 0 && text[before] === '.' ? first : -1;
+}
 
 /**
  * For `obj.word` at [start, end): 'none' when no dot precedes the word (it is no attribute or
@@ -19,13 +33,8 @@ function objectBefore(text: string, start: number): { kind: 'none' | 'attribute'
   if (dot < 0) return { kind: 'other' };
   if (text[dot] !== '.') return { kind: 'none' };
   const last = charBefore(text, dot);
-  if (last < 0 || !ASCII_WORD.test(text[last])) return { kind: 'other' };
-  let first = last;
-  while (first > 0 && ASCII_WORD.test(text[first - 1])) first--;
-  if (first > 0 && text.charCodeAt(first - 1) > 127) return { kind: 'other' };
-  if (/[0-9]/.test(text[first])) return { kind: 'other' };
-  const before = charBefore(text, first);
-  return before >= 0 && text[before] === '.' ? { kind: 'attribute', name: text.slice(first, last + 1) } : { kind: 'other' };
+  const first = nameAfterDot(text, last);
+  return first >= 0 ? { kind: 'attribute', name: text.slice(first, last + 1) } : { kind: 'other' };
 }
 
 /** Methods whose awaited result D1Values.kind knows. */
@@ -50,12 +59,8 @@ function endsWithOtherCall(text: string, start: number): boolean {
   if (inner < 0 || text[inner] !== ')') return false;
   const open = charBefore(text, inner);
   const last = open >= 0 && text[open] === '(' ? charBefore(text, open) : -1;
-  if (last < 0 || !ASCII_WORD.test(text[last])) return false;
-  let first = last;
-  while (first > 0 && ASCII_WORD.test(text[first - 1])) first--;
-  if ((first > 0 && text.charCodeAt(first - 1) > 127) || /[0-9]/.test(text[first])) return false;
-  const before = charBefore(text, first);
-  return before >= 0 && text[before] === '.' && !D1_METHODS.has(text.slice(first, last + 1));
+  const first = nameAfterDot(text, last);
+  return first >= 0 && !D1_METHODS.has(text.slice(first, last + 1));
 }
 
 const ITERATING_BUILTINS = new Set(['list', 'tuple', 'sorted', 'enumerate']);

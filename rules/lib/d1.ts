@@ -7,7 +7,7 @@
 // in the text first (`name` followed by `=`, occurrences after an offset), each one that can
 // matter is confirmed by one cursor descent (types and ranges as plain data), and nodes are made
 // only for the answers.
-import { escapeRegExp, PathWalker, type PathLevel, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
+import { PathWalker, type PathLevel, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 
 /** The expression inside any number of parentheses. */
 export function unwrap(node: SyntaxNode): SyntaxNode {
@@ -50,28 +50,22 @@ export function scopeKey(scope: Scope): string {
 }
 
 /**
- * Characters that continue a Python identifier, for the whole-word search: ASCII word characters
- * and, conservatively, every non-ASCII character (outside strings and comments Python accepts a
- * non-ASCII character only inside an identifier). `\b` would miss `café` and is not used.
+ * True for a character code that may continue a Python identifier: ASCII word characters and,
+ * conservatively, any non-ASCII character (outside strings and comments Python accepts one only
+ * inside an identifier). NaN (outside the text) is none.
  */
-const WORD_CHAR = 'A-Za-z0-9_\\u0080-\\uffff';
-const namePatterns = new Map<string, RegExp>();
+export const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 
 /**
- * Offsets of `name` as a whole word in text[from, to), strings and comments included (callers
- * confirm each with the tree). The search runs on that slice only, so a scope's scan never reads
- * past its end.
+ * Offsets of `name` as a whole word in text[from, to): not next to a character that may continue
+ * an identifier. Strings and comments included: callers confirm each with the tree.
  */
 export function nameOffsets(text: string, name: string, from = 0, to = text.length): number[] {
-  let re = namePatterns.get(name);
-  if (!re) {
-    if (namePatterns.size > 512) namePatterns.clear();
-    namePatterns.set(name, (re = new RegExp(`(?<![${WORD_CHAR}])${escapeRegExp(name)}(?![${WORD_CHAR}])`, 'g')));
-  }
-  const slice = from === 0 && to === text.length ? text : text.slice(from, to);
   const out: number[] = [];
-  re.lastIndex = 0;
-  for (let m = re.exec(slice); m; m = re.exec(slice)) out.push(from + m.index);
+  const last = to - name.length;
+  for (let at = text.indexOf(name, from); at >= 0 && at <= last; at = text.indexOf(name, at + 1)) {
+    if (!isWordCode(text.charCodeAt(at - 1)) && !isWordCode(text.charCodeAt(at + name.length))) out.push(at);
+  }
   return out;
 }
 
@@ -166,6 +160,26 @@ interface Candidates {
   offsets: number[];
   /** undefined: not asked yet; null: not a simple assignment with a value. */
   verdicts: (Assignment | null | undefined)[];
+  /**
+   * For an index found not to be an assignment: the nearest earlier index that is one (-1: none),
+   * so that a run of non-assignments (`name: value` in dicts, `name=` keywords) is stepped over
+   * once, not once per read.
+   */
+  back: Int32Array;
+}
+
+const UNSET = -2;
+
+/** The number of offsets below `offset` (offsets sorted). */
+function countBelow(offsets: readonly number[], offset: number): number {
+  let hi = offsets.length;
+  let lo = 0;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (offsets[mid]! < offset) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** `def` or `lambda` as a word: where a function may start. */
@@ -198,7 +212,7 @@ export class LocalValues {
         const i = skipBlanks(text, at + name.length);
         return (text[i] === '=' || text[i] === ':') && text[i + 1] !== '=';
       });
-      this.candidates.set(name, (found = { offsets, verdicts: new Array(offsets.length) }));
+      this.candidates.set(name, (found = { offsets, verdicts: new Array(offsets.length), back: new Int32Array(offsets.length).fill(UNSET) }));
     }
     return found;
   }
@@ -245,22 +259,38 @@ export class LocalValues {
    */
   assignmentAt(name: string, start: number, end: number, scope?: Scope): Assignment | null {
     const list = this.candidatesOf(name);
-    let hi = list.offsets.length;
-    let lo = 0;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list.offsets[mid]! < start) lo = mid + 1;
-      else hi = mid;
-    }
     // An assignment starts at its left side: earlier candidates start earlier.
-    for (let i = lo - 1; i >= 0; i--) {
+    for (let i = this.assignmentAtOrBefore(list, countBelow(list.offsets, start) - 1, name); i >= 0; ) {
       if (scope && list.offsets[i]! < scope.start) break;
-      const a = this.verdict(list, i, name);
-      if (!a) continue;
+      const a = list.verdicts[i]!;
       if (scope === undefined) scope = this.scopeOfRead(a, start, end);
-      if (sameScope(a.scope, scope) && a.end <= start) return a;
+      if (sameScope(a.scope, scope)) {
+        if (a.end <= start) return a;
+        i = this.assignmentAtOrBefore(list, i - 1, name);
+      } else {
+        // It binds in another function, one that does not hold the read (nested in the read's
+        // function, or any function for a read at module level): nothing in that function's range
+        // binds in the read's scope.
+        i = this.assignmentAtOrBefore(list, a.scope ? countBelow(list.offsets, a.scope.start) - 1 : i - 1, name);
+      }
     }
     return null;
+  }
+
+  /** The last index at or before `i` that is an assignment, or -1. */
+  private assignmentAtOrBefore(list: Candidates, i: number, name: string): number {
+    const passed: number[] = [];
+    let j = i;
+    while (j >= 0) {
+      if (list.back[j] !== UNSET) {
+        j = list.back[j]!;
+        break;
+      }
+      if (this.verdict(list, j, name)) break;
+      passed.push(j--);
+    }
+    for (const k of passed) list.back[k] = j;
+    return j;
   }
 
   /** The assignment to `name` in force at `at`: the last one that ends before it, in its scope. */
@@ -304,8 +334,6 @@ export type D1Value = 'result' | 'rows' | 'row';
 
 const MAX_DEPTH = 4;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
-/** True for a character code that may continue an identifier (ASCII word characters, any non-ASCII). */
-export const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 
 /** The index of the last character at or before `i` that is not a blank, a line break or a `\`. */
 export function backOverBlanks(text: string, i: number): number {
