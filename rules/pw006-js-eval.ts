@@ -1,6 +1,7 @@
 import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetFix } from '../src/engine/types.js';
+import { mayContinueToCall } from './lib/d1.js';
 import { executionTime, jsNull, jsonParse } from './lib/js-values.js';
 
 /** Qualified names that compile JavaScript from a string, by what the message calls them. */
@@ -76,6 +77,8 @@ export const rule: Rule = {
   // Every callee the rule knows is at most 3 above a hit: `js.globalThis.Function.new(…)` is
   // attribute, attribute, call above `Function`; `js.eval(…)` 2 above `eval`; an alias `e(…)` 1.
   triggerDepth: 3,
+  // Each of those callees holds a hit followed by `(` or `.` (`eval(`, `Function.new(`, `e(`).
+  triggerHit: (ctx, _word, _start, end) => mayContinueToCall(ctx.text, end),
   python(ctx) {
     return {
       call(node) {

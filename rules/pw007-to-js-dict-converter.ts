@@ -1,6 +1,6 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { skipBlanks } from './lib/d1.js';
+import { mayContinueToCall, skipBlanks } from './lib/d1.js';
 import { jsGlobal, valuesOfName } from './lib/js-values.js';
 
 const TO_JS = new Set(['pyodide.ffi.to_js']);
@@ -154,11 +154,13 @@ export const rule: Rule = {
   triggers: ['to_js'],
   // A to_js call is 1 above its callee (`to_js(…)`, an alias) or 2 (`ffi.to_js(…)`).
   triggerDepth: 2,
-  // Most to_js calls already pass a converter, which their text shows: the rule reports no call
-  // that passes `dict_converter=` or `**mapping`. The `(` after the name opens the arguments of
-  // the call it names (level 1 or 2 above the hit; a call around that one has a call as callee,
-  // which never resolves to to_js).
+  // A hit that is no callee (`import to_js`, `to_js,`) names no call: the rule sees every to_js call
+  // through the name right before its `(`. Most calls already pass a converter, which their text
+  // shows: the rule reports no call that passes `dict_converter=` or `**mapping`. The `(` after
+  // the name opens the arguments of the call it names (level 1 or 2 above the hit; a call around
+  // that one has a call as callee, which never resolves to to_js).
   triggerHit(ctx, _word, _start, end) {
+    if (!mayContinueToCall(ctx.text, end, false)) return false;
     const open = skipBlanks(ctx.text, end);
     return ctx.text[open] !== '(' || !passesConverterOrMapping(ctx.text, open);
   },

@@ -1,5 +1,6 @@
 import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
+import { mayContinueToCall } from './lib/d1.js';
 import { executionTime } from './lib/js-values.js';
 
 /** Positional and keyword arguments of a call, comments left out. */
@@ -97,6 +98,10 @@ export const rule: Rule = {
     },
   },
   triggers: ['random', 'secrets', 'uuid', 'os', 'numpy'],
+  // A call the rule reports has a callee that resolves through an import, so its callee holds a
+  // hit followed by `.` or `(` (`random.choice(`, `np.random.rand(`, `pick(`); other hits
+  // (`import random as rnd`, `f(os, x)`) can be dropped.
+  triggerHit: (ctx, _word, _start, end) => mayContinueToCall(ctx.text, end),
   python(ctx) {
     return {
       call(node) {

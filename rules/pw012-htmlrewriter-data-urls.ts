@@ -1,6 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { LocalValues, methodName, outermostParens, unwrap } from './lib/d1.js';
+import { LocalValues, mayContinueToCall, methodName, outermostParens, unwrap } from './lib/d1.js';
 
 /** Rewriters built through the SDK wrapper are constructed by a plain call. */
 const SDK_REWRITERS = new Set(['workers.HTMLRewriter', 'workers.htmlrewriter.HTMLRewriter']);
@@ -34,6 +34,11 @@ export const rule: Rule = {
     },
   },
   triggers: ['HTMLRewriter'],
+  // A construction is at most 3 above a hit, and its callee holds a hit followed by `.` or `(`:
+  // `js.HTMLRewriter.new()` (attribute, attribute, call above the name), `HTMLRewriter()`, an
+  // alias `HR.new()`.
+  triggerDepth: 3,
+  triggerHit: (ctx, _word, _start, end) => mayContinueToCall(ctx.text, end),
   python(ctx) {
     const values = new LocalValues(ctx.source);
 

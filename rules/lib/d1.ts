@@ -82,6 +82,18 @@ export function skipBlanks(text: string, at: number): number {
 }
 
 /**
+ * True when the character after a name ending at `end` (past blanks and line continuations) may
+ * continue it into a callee: `(`, `.` when `dot` allows it, or a line break or a comment (inside
+ * brackets the `(` or `.` may come on a later line), or the end of the text. A name followed by
+ * anything else (`,`, `)`, `=`, ` as`, an operator) is neither called nor the object of an attribute.
+ */
+export function mayContinueToCall(text: string, end: number, dot = true): boolean {
+  const i = skipBlanks(text, end);
+  const c = text[i];
+  return c === '(' || (dot && c === '.') || c === '\n' || c === '\r' || c === '#' || c === undefined;
+}
+
+/**
  * The index of the last character before `at` that is not a blank, or -1 when a line break (or the
  * start of the text) comes first: a comment may end there, so the text before it says nothing.
  */

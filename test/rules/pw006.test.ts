@@ -19,6 +19,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'callee and arguments on separate lines inside brackets (3.12, before the startup allowance)',
+      profile: OLD,
+      code: 'import js\nfrom js import eval as run_js\n\nX = (js.eval\n    ("1"))\nY = (run_js\n    ("2"))\n',
+      errors: [{ line: 4, column: 6, endLine: 5, endColumn: 10 }, { line: 6, column: 6, endLine: 7, endColumn: 10 }],
+      output: 'import js\nfrom js import eval as run_js\n\nX = (js.JSON.parse("1"))\nY = (js.JSON.parse("2"))\n',
+    },
+    {
       name: 'inside a handler on Python 3.13: eval("null") becomes jsnull',
       profile: PY313,
       code: 'import js\nfrom workers import WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        missing = js.eval("null")\n',

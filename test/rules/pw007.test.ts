@@ -28,6 +28,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'callee and arguments on separate lines inside brackets',
+      profile: PY313,
+      code: 'import js\nfrom pyodide.ffi import to_js\n\nconverters = [to_js]\nx = (to_js\n    ({"a": 1}))\n',
+      errors: [{ line: 5, column: 6, endLine: 6, endColumn: 15 }],
+      output: 'import js\nfrom pyodide.ffi import to_js\n\nconverters = [to_js]\nx = (to_js\n    ({"a": 1}, dict_converter=js.Object.fromEntries))\n',
+    },
+    {
       name: 'Python 3.13, dict literal into a queue: `from js import Object` added',
       profile: PY313,
       code: 'from pyodide.ffi import to_js\n\nasync def send(env, order_id):\n    await env.QUEUE.send(to_js({"id": order_id}))\n',

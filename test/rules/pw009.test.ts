@@ -26,6 +26,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'callee split over lines inside brackets, and names that are not called',
+      profile: PY313,
+      code: 'import random\nimport os as system\n\nVALUE = (random\n    .random())\nmodules = [random, system]\nKEY = (system.\n    urandom(8))\n',
+      errors: [{ line: 4, column: 10, endLine: 5, endColumn: 14 }, { line: 7, column: 8, endLine: 8, endColumn: 15, message: /`os\.urandom\(\)` reads OS randomness/ }],
+      output: null,
+    },
+    {
       name: 'aliased from-import at module level (Python 3.12)',
       profile: PY312,
       code: 'from random import choice as pick\n\nCOLOR = pick(["red", "blue"])\n',
