@@ -1,7 +1,7 @@
 import type { PythonContext, Rule } from '../src/engine/rule.js';
-import type { SyntaxNode } from '../src/engine/python.js';
+import type { PythonSource, SyntaxNode } from '../src/engine/python.js';
 import { charBefore, nameOffsets, scopeKey, type Scope } from './lib/d1.js';
-import { jsNull, scopeOfNode, valuesOfName } from './lib/js-values.js';
+import { jsNull, scopeAround, scopeOfNode, valuesOfName } from './lib/js-values.js';
 
 /** The `None` literals an argument may evaluate to: `None`, `x or None`, `a if c else None`. */
 function noneValues(expr: SyntaxNode): SyntaxNode[] {
@@ -62,6 +62,24 @@ function guarded(arg: SyntaxNode, name: string): boolean {
 
 const lineOf = (node: SyntaxNode) => node.startPosition.row + 1;
 
+/** Per file and scope: whether the scope's text has the word None. */
+const noneInScope = new WeakMap<PythonSource, Map<string, boolean>>();
+
+/**
+ * Whether the text of `scope` (a function's range, or the whole module) has the word None. Every
+ * None the rule reports is a `none` node, whose text is `None`, inside the scope of the `.bind()`
+ * call: in the call's arguments, or in a value of a name the call reads (parameter defaults and
+ * assignments of a function lie in its range). Without the word there is nothing to find.
+ */
+function mentionsNone(source: PythonSource, scope: Scope): boolean {
+  let known = noneInScope.get(source);
+  if (!known) noneInScope.set(source, (known = new Map()));
+  const key = scopeKey(scope);
+  let answer = known.get(key);
+  if (answer === undefined) known.set(key, (answer = nameOffsets(source.text, 'None', scope?.start ?? 0, scope?.end ?? source.text.length).length > 0));
+  return answer;
+}
+
 export const rule: Rule = {
   meta: {
     code: 'PW005',
@@ -96,10 +114,12 @@ export const rule: Rule = {
   triggers: ['bind'],
   // The rule checks calls `<statement>.bind(…)`: 2 above `bind`, which a dot precedes.
   triggerDepth: 2,
-  triggerHit(ctx, _word, start) {
+  // In a function (or module) whose text has no None, no call can pass None: see mentionsNone.
+  triggerHit(ctx, _word, start, end) {
     const dot = charBefore(ctx.text, start);
     // -1: a line break before `bind` (`x.\` continued) leaves it to the tree.
-    return dot < 0 || ctx.text[dot] === '.';
+    if (dot >= 0 && ctx.text[dot] !== '.') return false;
+    return mentionsNone(ctx.source, scopeAround(ctx.source, start, end));
   },
   python(ctx) {
     const report = (node: SyntaxNode, message: string, replacement: (nullText: string) => string) => {
@@ -116,16 +136,6 @@ export const rule: Rule = {
           : undefined,
       );
     };
-    // Per scope: whether its text has the word None. A value set to None holds a `none` node, whose
-    // text is `None`, inside the scope's range (parameter defaults and assignments of a function
-    // lie in its range): without the word, no name in that scope can be set to None.
-    const mentionsNone = new Map<string, boolean>();
-    const scopeMentionsNone = (scope: Scope) => {
-      const key = scopeKey(scope);
-      let answer = mentionsNone.get(key);
-      if (answer === undefined) mentionsNone.set(key, (answer = nameOffsets(ctx.text, 'None', scope?.start ?? 0, scope?.end ?? ctx.text.length).length > 0));
-      return answer;
-    };
     return {
       call(node) {
         const fn = node.childForFieldName('function');
@@ -133,7 +143,7 @@ export const rule: Rule = {
         // Every None the rule reports is in the call or in a value of the scope's names: without
         // the word None in the scope's text there is nothing to find. Arguments share the call's scope.
         const scope = scopeOfNode(ctx.source, node);
-        if (!scopeMentionsNone(scope)) return;
+        if (!mentionsNone(ctx.source, scope)) return;
         if (!isPreparedStatement(ctx, fn.childForFieldName('object'))) return;
         const args = node.childForFieldName('arguments')?.namedChildren ?? [];
         for (const arg of args) {

@@ -232,7 +232,12 @@ function scopeValues(source: PythonSource, scope: Scope, name: string): NameValu
 
 /** The function or lambda whose local scope holds `at` (its range), or null at module level. */
 export function scopeOfNode(source: PythonSource, at: SyntaxNode): Scope {
-  return fileOf(source).occurrences.scopeAt(at.startIndex, at.endIndex);
+  return scopeAround(source, at.startIndex, at.endIndex);
+}
+
+/** The innermost function or lambda strictly around [start, end) (its range), or null at module level. */
+export function scopeAround(source: PythonSource, start: number, end: number): Scope {
+  return fileOf(source).occurrences.scopeAt(start, end);
 }
 
 /**
