@@ -1,6 +1,6 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { argumentCount, backOverBlanks, charBefore, D1Values, isWordCode, LocalValues, methodName, outermostParens, type D1Value } from './lib/d1.js';
+import { argumentCount, backOverBlanks, charBefore, D1Values, isWordCode, LocalValues, methodName, outermostParens, skipBlanks, type D1Value } from './lib/d1.js';
 
 type Use = 'iterate' | 'index' | 'len' | 'json';
 
@@ -155,11 +155,12 @@ export const rule: Rule = {
   // reached from that name after a dot: other hits (a variable named `results`, `to_py(x)`) are
   // dropped, and so are those whose object the text shows is an attribute that cannot be a D1 value
   // (`.results` of an attribute is never a D1 result; `.to_py()` only matters on `X.results`), or
-  // an empty call (`(await resp.json()).to_py()`, see endsWithOtherCall).
-  triggerHit(ctx, word, start) {
+  // an empty call (`(await resp.json()).to_py()`, see endsWithOtherCall). A `.results` followed
+  // by a dot (`.results.to_py()`) is the object of another attribute: neither used nor assigned.
+  triggerHit(ctx, word, start, end) {
     const object = objectBefore(ctx.text, start);
     if (object.kind === 'none') return false;
-    if (word === 'results') return object.kind !== 'attribute';
+    if (word === 'results') return object.kind !== 'attribute' && ctx.text[skipBlanks(ctx.text, end)] !== '.';
     if (word === 'to_py') return object.kind === 'attribute' ? object.name === 'results' : !endsWithOtherCall(ctx.text, start);
     return true;
   },
@@ -224,6 +225,9 @@ export const rule: Rule = {
           kind = d1.kind(node);
         }
         if (kind !== 'rows') return;
+        // Followed by a dot, it is the object of another attribute (`.results.to_py()`, no
+        // parentheses around it): neither a use nor an assignment's value.
+        if (text[skipBlanks(text, end)] === '.') return;
         checkUses(outermostParens(node), 'rows');
       },
       call(node) {

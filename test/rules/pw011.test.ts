@@ -9,6 +9,7 @@ const Q = 'self.env.DB.prepare("SELECT * FROM t")';
 ruleTester(rule, {
   valid: [
     { name: 'built-in: converted with to_py', code: body(`results = await ${Q}.all()`, 'for row in results.results.to_py():', '    print(row["id"])') },
+    { name: 'built-in: converted after blanks, a line continuation or parentheses', code: body(`res = await ${Q}.all()`, 'a = res.results . to_py()', 'b = res.results \\', '    .to_py()', 'c = (res.results).to_py()', 'return Response.json([len(a), len(b), len(c)])') },
     { name: 'built-in: converted once, then used', code: body(`results = await ${Q}.all()`, 'rows = results.results.to_py()', 'return Response.json({"n": len(rows), "first": rows[0]})') },
     { name: 'built-in: first() row converted before use', code: body(`row = await ${Q}.first()`, 'data = row.to_py() if row else None', 'return Response.json(data)') },
     { name: 'built-in: first(column) is a plain value', code: body(`count = await ${Q}.first("n")`, 'return Response(str(count))') },
