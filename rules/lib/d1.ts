@@ -349,7 +349,7 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** The index of the last character at or before `i` that is not a blank, a line break or a `\`. */
 export function backOverBlanks(text: string, i: number): number {
-  while (i >= 0 && /[ \t\f\r\n\\]/.test(text[i]!)) i--;
+  for (let c = text.charCodeAt(i); c === 32 || c === 9 || c === 12 || c === 13 || c === 10 || c === 92; c = text.charCodeAt(--i));
   return i;
 }
 

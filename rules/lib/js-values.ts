@@ -1,6 +1,7 @@
 // Spelling JavaScript values in Python fixes (JS null, JSON.parse, Object.fromEntries) with the
-// imports they need, and telling code that runs while a module is imported from code that runs
-// later (inside a function or lambda body).
+// imports they need, telling code that runs while a module is imported from code that runs later
+// (inside a function or lambda body), and the values a name is assigned in its scope (found from
+// the name's occurrences in the text, each confirmed by one cursor descent: see valuesOfName).
 import type { PathLevel, PythonSource, SyntaxNode } from '../../src/engine/python.js';
 import { charBefore, nameOffsets, Occurrences, scopeKey, type Scope } from './d1.js';
 import type { OffsetEdit, RuntimeProfile } from '../../src/engine/types.js';
@@ -104,9 +105,11 @@ interface FileNames {
 const fileNames = new WeakMap<PythonSource, FileNames>();
 
 /**
- * For one identifier occurrence of the name (path[depth]) in the scope whose node is path[scope]
- * (0, the module, for module level): whether it is a parameter of that function or a target of a
- * binding in that scope, and which. `values` gets the value a binding visibly gives it.
+ * For one identifier occurrence of the name (path[depth], read from the cursor: types and ranges
+ * only) in the scope whose node is path[scope] (0, the module, for module level): whether it is a
+ * parameter of that function or a target of a binding in that scope. Sets `found.unknown`, adds a
+ * parameter's default to `defaults` and an assignment whose left side it is to `assignments`
+ * (their nodes are made once the scan is done).
  *
  * What counts, as the scope's nodes show it:
  * - a parameter of the scope's function (the parameter itself, or its name: the first child of a
