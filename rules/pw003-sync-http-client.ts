@@ -3,7 +3,7 @@ import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetFix } from '../src/engine/types.js';
 import { detectEol } from '../src/engine/text.js';
 import { enclosingFunction } from '../src/engine/python.js';
-import { charAfter, ensureFromImport, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
+import { charAfter, ensureFromImport, headIs, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
 
 const VERBS = ['get', 'post', 'put', 'patch', 'delete', 'head', 'options'];
 
@@ -29,10 +29,11 @@ const NEEDS_SOCKETS = new Set([
 /** The last names of everything reported (`get`, `urlopen`…), for the textual pre-check. */
 const LAST_NAMES = new Set([...BROKEN_ON_312, ...NEEDS_SOCKETS].map((q) => q.slice(q.lastIndexOf('.') + 1)));
 
+/** Every qualified name the rule reports, on one runtime or another. */
+const REPORTED = [...BROKEN_ON_312, ...NEEDS_SOCKETS];
+
 /** Every name a reported one is, or lies inside (`urllib`, `urllib.request`, `urllib.request.urlopen`). */
-const REPORTED_PREFIXES = new Set(
-  [...BROKEN_ON_312, ...NEEDS_SOCKETS].flatMap((q) => q.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))),
-);
+const REPORTED_PREFIXES = new Set(REPORTED.flatMap((q) => q.split('.').map((_, i, parts) => parts.slice(0, i + 1).join('.'))));
 
 /**
  * Whether `from module import x` can bind a name the runner makes a trigger: one that is, lies
@@ -40,7 +41,7 @@ const REPORTED_PREFIXES = new Set(
  * most Worker files, cannot.
  */
 function fromModuleMatters(module: string): boolean {
-  return REPORTED_PREFIXES.has(module) || [...BROKEN_ON_312, ...NEEDS_SOCKETS].some((q) => module.startsWith(q + '.'));
+  return REPORTED_PREFIXES.has(module) || REPORTED.some((q) => module.startsWith(q + '.'));
 }
 
 /** A callee written as a dotted name on one line, then `(`, read from a call's start. */
@@ -128,7 +129,7 @@ export const rule: Rule = {
   // A reported call is at most 3 above a trigger (`urllib.request.urlopen(…)`).
   triggerDepth: 3,
   // Aliases of what the rule reports only: `urlparse` from urllib.parse is no trigger.
-  triggerModules: [...BROKEN_ON_312, ...NEEDS_SOCKETS],
+  triggerModules: REPORTED,
   // On 3.13 only the socket clients (urllib.request, http.client) are reported.
   // And only the words an import of the file starts with: a call resolves to a reported name only
   // through an import whose module starts with the word (`import requests`, `from http.client
@@ -137,16 +138,17 @@ export const rule: Rule = {
     const words = ctx.profile.python === '3.12' ? ['requests', 'urllib3', 'httpx', 'urllib', 'http'] : ['urllib', 'http'];
     if (!readsTextFirst(ctx.source)) return words;
     const { imported, fromModules } = importedModuleNames(ctx.source);
-    const heads = new Set(imported.map((m) => m.split('.')[0]));
-    for (const m of fromModules) if (fromModuleMatters(m)) heads.add(m.split('.')[0]!);
-    return words.filter((w) => heads.has(w));
+    return words.filter(
+      (w) => imported.some((m) => headIs(m, w)) || fromModules.some((m) => headIs(m, w) && fromModuleMatters(m)),
+    );
   },
   // A reported call has a hit as its callee's head (`requests.get(…)`, `urlopen(…)`): the next
-  // token is `.` or `(`. A word right after `import` is never in a call.
+  // token is `.` or `(`. A word right after `import` is never in a call (one after `from` may be:
+  // `yield from requests.get(…)`).
   triggerHit(ctx, _word, start, end) {
     if (!readsTextFirst(ctx.source)) return true;
     const next = charAfter(ctx.source, end);
-    if (next !== '.' && next !== '(' && !(next > '\x7f')) return false;
+    if (next !== null && next !== '.' && next !== '(') return false;
     return tokenBefore(ctx.source, start) !== 'import';
   },
   python(ctx) {

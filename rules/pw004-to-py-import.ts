@@ -76,8 +76,8 @@ export const rule: Rule = {
   python(ctx): PythonVisitors {
     // `.to_py()` method calls are everywhere in Worker code; only a file that imports something
     // pyodide's to_py is reached through can have a finding, so the others skip the trigger scan.
-    // The text answers first for most files: reading every import of a file (imports()) costs as
-    // much as a tenth of its parse.
+    // The text answers first for most files: reading every import of a file (imports()) costs a
+    // few percent of its parse.
     if (readsTextFirst(ctx.source) && !MAY_IMPORT_TO_PY.test(ctx.text)) return {};
     if (!ctx.source.imports().some((b) => REACHES_TO_PY.has(b.qualified))) return {};
     return {

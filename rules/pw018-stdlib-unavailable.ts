@@ -2,7 +2,7 @@ import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { RuntimeProfile } from '../src/engine/types.js';
 import { readPackageJson } from '../src/engine/package-root.js';
-import { charAfter, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
+import { charAfter, headIs, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
 
 type Version = '0.26' | '0.28' | '314';
 const VERSIONS: readonly Version[] = ['0.26', '0.28', '314'];
@@ -209,8 +209,7 @@ export const rule: Rule = {
     const words = triggerWords();
     if (!readsTextFirst(ctx.source)) return words;
     const { imported, fromModules } = importedModuleNames(ctx.source);
-    const heads = new Set([...imported, ...fromModules].map((m) => m.split('.')[0]));
-    return words.filter((w) => heads.has(w));
+    return words.filter((w) => imported.some((m) => headIs(m, w)) || fromModules.some((m) => headIs(m, w)));
   },
   // A hit matters as the module of an import (right after `import`, `from` or a `,` of an import
   // list) or as the head of a callee (`threading.Thread(…)`, `Thread(…)`): the next token is `.`
@@ -218,7 +217,7 @@ export const rule: Rule = {
   triggerHit(ctx, _word, start, end) {
     if (!readsTextFirst(ctx.source)) return true;
     const next = charAfter(ctx.source, end);
-    if (next === '.' || next === '(' || next > '\x7f') return true;
+    if (next === null || next === '.' || next === '(') return true;
     const before = tokenBefore(ctx.source, start);
     return before === null || before === 'import' || before === 'from' || before === ',';
   },

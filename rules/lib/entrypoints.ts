@@ -173,8 +173,8 @@ const wordFactsCache = new WeakMap<PythonSource, Map<string, WordFacts>>();
 const wordPatterns = new Map<string, RegExp>();
 
 /**
- * What the text says about `words`, read once per file and word: where each occurs and whether
- * one occurrence may be the name of a function definition. A function's name is the token right
+ * What the text says about `words`, read once per file and word (one scan for the words not read
+ * yet): whether each occurs, and whether an occurrence may be the name of a function definition. A function's name is the token right
  * after `def` (tree-sitter skips only blanks, line continuations and comments between them);
  * tokenBefore answers null where a comment may hide the `def`, and such an occurrence counts.
  * When the tree has errors (readsTextFirst is false), every word is present and defined.

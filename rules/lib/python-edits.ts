@@ -113,9 +113,14 @@ export function tokenBefore(source: PythonSource, at: number): string | null {
   return text.slice(start, i + 1);
 }
 
-/** The first character of the token after [.., end): '' at the end of the file. */
-export function charAfter(source: PythonSource, end: number): string {
-  return source.text[nextTokenAt(source, end)] ?? '';
+/**
+ * The first character of the next token at or after `end`: '' at the end of the file, null when it
+ * is not ASCII (the text cannot tell what it is).
+ */
+export function charAfter(source: PythonSource, end: number): string | null {
+  const at = nextTokenAt(source, end);
+  if (at >= source.text.length) return '';
+  return source.text.charCodeAt(at) > 127 ? null : source.text[at]!;
 }
 
 /** The name (identifier characters) starting at `at`, or ''. */
@@ -134,6 +139,11 @@ export interface ImportedModuleNames {
 }
 
 const importedModulesCache = new WeakMap<PythonSource, ImportedModuleNames>();
+
+/** Whether a dotted name's first segment is `head` (`urllib.parse` and `urllib`). */
+export function headIs(dotted: string, head: string): boolean {
+  return dotted.startsWith(head) && (dotted.length === head.length || dotted.charCodeAt(head.length) === 46 /* . */);
+}
 
 /**
  * The module names a file's import statements spell out, read from the text: every `import` and
