@@ -16,6 +16,14 @@ export function entrypointKind(ctx: PythonContext, cls: SyntaxNode): EntrypointK
   const bases = cls.childForFieldName('superclasses')?.namedChildren ?? [];
   for (const base of bases) {
     if (base.type !== 'identifier' && base.type !== 'attribute') continue;
+    // `class Default(WorkerEntrypoint)` where only `from workers import WorkerEntrypoint` (or no
+    // import) binds the name: resolving can give the SDK's name or null, and both mean the SDK
+    // class unless the module defines a class of that name. Resolving would look for rebindings
+    // of the name, which reads every statement of the module: not needed here.
+    if (base.type === 'identifier') {
+      const kind = onlySdkBinds(ctx, base.text);
+      if (kind && !definesClass(ctx, kind)) return kind;
+    }
     const resolved = ctx.resolve(base);
     for (const kind of KINDS) {
       if (resolved) {
@@ -29,10 +37,39 @@ export function entrypointKind(ctx: PythonContext, cls: SyntaxNode): EntrypointK
   return null;
 }
 
+/** `name` when it is an SDK class name and every import binding of that local name is the SDK's class of that name. */
+function onlySdkBinds(ctx: PythonContext, name: string): EntrypointKind | null {
+  const kind = KINDS.find((k) => k === name);
+  if (!kind) return null;
+  const foreign = ctx.source.imports().some((b) => b.local === kind && !SDK_MODULES.some((m) => b.qualified === `${m}.${kind}`));
+  return foreign ? null : kind;
+}
+
 /** Per file, the names of its module-level classes (read once: rules ask per method). */
 const moduleClasses = new WeakMap<object, Set<string>>();
+/** Per file, names that follow no `class` keyword anywhere (so no class of the file has that name). */
+const noClassNamed = new WeakMap<object, Map<string, boolean>>();
 
 function definesClass(ctx: PythonContext, name: string): boolean {
+  // A class's name is the token after `class`: when no occurrence of the name follows one, no
+  // class has it, and the module's statements need not be read (costly in a large module).
+  if (readsTextFirst(ctx.source)) {
+    let known = noClassNamed.get(ctx.source);
+    if (!known) noClassNamed.set(ctx.source, (known = new Map()));
+    let none = known.get(name);
+    if (none === undefined) {
+      none = true;
+      for (const m of ctx.text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+        const before = tokenBefore(ctx.source, m.index!);
+        if (before === 'class' || before === null) {
+          none = false;
+          break;
+        }
+      }
+      known.set(name, none);
+    }
+    if (none) return false;
+  }
   let names = moduleClasses.get(ctx.source);
   if (!names) {
     names = new Set(ctx.source.root.namedChildren.filter((s) => s.type === 'class_definition').map((s) => s.childForFieldName('name')?.text ?? ''));

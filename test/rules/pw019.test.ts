@@ -21,6 +21,11 @@ ruleTester(rule, {
       name: 'queue and scheduled as variables and calls, a method named constructor',
       code: `${HEAD}class Default(WorkerEntrypoint):\n    def constructor(self, batch):\n        pass\n\n    def fetch(self, request):\n        queue = []\n        queue.append(request)\n        return scheduled(queue)\n`,
     },
+    { name: 'WorkerEntrypoint imported from another module', code: 'from mylib import WorkerEntrypoint\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n' },
+    {
+      name: 'the SDK import rebound by a module-level class',
+      code: 'from workers import WorkerEntrypoint\n\nclass WorkerEntrypoint:\n    pass\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n',
+    },
   ],
   invalid: [
     {
@@ -92,6 +97,12 @@ ruleTester(rule, {
       code: `${HEAD}class Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n\nprint(1 +)\n`,
       errors: [{ line: 4, column: 15, endColumn: 20 }],
       output: null,
+    },
+    {
+      name: 'WorkerEntrypoint from a star import',
+      code: 'from workers import *\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n',
+      errors: [{ line: 4, column: 15, endColumn: 20 }],
+      output: 'from workers import *\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch, env, ctx):\n        pass\n',
     },
   ],
 });
