@@ -463,10 +463,13 @@ export class PythonSource {
    * Like findIdentifiers, for the runner: each hit with its path from the identifier (level 0) up
    * to its statement, as plain data read level by level (null above the statement), so that a
    * caller can stop climbing early; `node(level)` makes that level's node only when asked.
+   * `admit`, when given, sees every text occurrence first (strings and comments included) and
+   * returns what to hand `visit` for it, or null to skip it without going down the tree.
    */
-  forEachIdentifierPath(
+  forEachIdentifierPath<T = true>(
     words: ReadonlySet<string>,
-    visit: (word: string, level: (level: number) => PathLevel | null, node: (level: number) => SyntaxNode) => void,
+    visit: (word: string, level: (level: number) => PathLevel | null, node: (level: number) => SyntaxNode, admitted: T) => void,
+    admit?: (word: string, start: number, end: number) => T | null,
   ): void {
     if (words.size === 0) return;
     const pattern = wordPattern(words);
@@ -474,6 +477,8 @@ export class PythonSource {
     for (const m of this.text.matchAll(pattern)) {
       const start = m.index!;
       const end = start + m[0].length;
+      const admitted = admit ? admit(m[0], start, end) : (true as T);
+      if (admitted === null) continue;
       const depth = walker.descend(start, end);
       const leaf = walker.path[depth]!;
       if (leaf.type !== 'identifier' || leaf.start !== start || leaf.end !== end) continue;
@@ -481,7 +486,7 @@ export class PythonSource {
         const at = depth - level >= 0 ? walker.path[depth - level] : undefined;
         return at && !STATEMENT_CONTAINERS.has(at.type) ? at : null;
       };
-      visit(m[0], levelAt, (level) => walker.nodeAt(depth - level));
+      visit(m[0], levelAt, (level) => walker.nodeAt(depth - level), admitted);
     }
   }
 

@@ -71,10 +71,13 @@ export interface Rule {
    */
   triggersFor?(ctx: PythonContext): string[];
   /**
-   * Optional, with `triggers`: a cheap test of one trigger hit (the identifier `word` at
-   * [start, end) of `ctx.text`) before any node is made for it. Returning false drops the hit for
-   * this rule; only do so when every node the rule must see above it holds another hit that passes
-   * (e.g. a rule about `x.first()` calls can drop `first` not preceded by a dot).
+   * Optional, with `triggers`: a cheap test of one trigger hit (the word at [start, end) of
+   * `ctx.text`) before the tree is consulted for it. It sees every text occurrence of the word, also
+   * those inside strings and comments (the runner drops those afterwards): it must read the text or
+   * ask `ctx.source` questions that hold for any offset. Returning false drops the hit for this
+   * rule; only do so when every node the rule must see above it holds another hit that passes (e.g.
+   * a rule about `x.first()` calls can drop `first` not preceded by a dot). A hit every rule drops
+   * costs no descent into the tree.
    */
   triggerHit?(ctx: PythonContext, word: string, start: number, end: number): boolean;
   /**

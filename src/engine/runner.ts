@@ -348,33 +348,40 @@ function lintPython(
     // that, a chain of n hits one inside the other (`a + a + … + a`) costs n² steps.
     const climbed = running.map(() => new Set<string>());
     // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
-    source.forEachIdentifierPath(new Set(byWord.keys()), (word, levelAt, nodeAt) => {
-      let climbing = byWord.get(word)!;
-      if (climbing.some((i) => running[i].hit)) {
-        const leaf = levelAt(0)!;
-        climbing = climbing.filter((i) => running[i].hit?.(word, leaf.start, leaf.end) ?? true);
-      }
-      for (let level = 0; climbing.length > 0; level++) {
-        const at = levelAt(level);
-        if (!at) break;
-        const { type, start, end } = at;
-        const key = `${start}:${end}:${type}`;
-        // A rule with a triggerDepth climbs a bounded way from every hit (another hit may have
-        // stopped lower on the same path) and is visited once per node.
-        climbing = climbing.filter((i) => {
-          const depth = running[i].rule.triggerDepth;
-          return depth === undefined ? !climbed[i].has(key) : level <= depth;
-        });
-        let node: SyntaxNode | null = null;
-        for (const i of climbing) {
-          if (climbed[i].has(key)) continue;
-          climbed[i].add(key);
-          const visitor = running[i].visitors[type];
-          if (!visitor || type === 'module') continue;
-          call(running[i].rule, visitor, (node ??= nodeAt(level)));
+    // The rules' text tests (triggerHit) run before the tree is asked anything: a hit no rule
+    // wants costs no descent.
+    const admit = (word: string, start: number, end: number): number[] | null => {
+      const rules = byWord.get(word)!;
+      const wanted = rules.some((i) => running[i].hit) ? rules.filter((i) => running[i].hit?.(word, start, end) ?? true) : rules;
+      return wanted.length > 0 ? wanted : null;
+    };
+    source.forEachIdentifierPath(
+      new Set(byWord.keys()),
+      (_word, levelAt, nodeAt, admitted) => {
+        let climbing = admitted;
+        for (let level = 0; climbing.length > 0; level++) {
+          const at = levelAt(level);
+          if (!at) break;
+          const { type, start, end } = at;
+          const key = `${start}:${end}:${type}`;
+          // A rule with a triggerDepth climbs a bounded way from every hit (another hit may have
+          // stopped lower on the same path) and is visited once per node.
+          climbing = climbing.filter((i) => {
+            const depth = running[i].rule.triggerDepth;
+            return depth === undefined ? !climbed[i].has(key) : level <= depth;
+          });
+          let node: SyntaxNode | null = null;
+          for (const i of climbing) {
+            if (climbed[i].has(key)) continue;
+            climbed[i].add(key);
+            const visitor = running[i].visitors[type];
+            if (!visitor || type === 'module') continue;
+            call(running[i].rule, visitor, (node ??= nodeAt(level)));
+          }
         }
-      }
-    });
+      },
+      admit,
+    );
   }
 
   // Rules without triggers: every node of the types they asked for, in one native traversal.
