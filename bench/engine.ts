@@ -5,7 +5,7 @@ import { parsePython } from '../src/engine/python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from '../src/engine/repo-config.js';
 import type { PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { Corpus, CorpusFile } from './corpus.js';
-import { MB, median, round, timeIt } from './measure.js';
+import { MB, median, round, settle, timeIt } from './measure.js';
 
 export interface EngineRun {
   label: string;
@@ -36,6 +36,18 @@ function configFor(corpus: Corpus): RepoConfig {
   return { ...DEFAULT_CONFIG, limits: { max_file_bytes: Math.max(DEFAULT_CONFIG.limits.max_file_bytes, largest + 1) } };
 }
 
+/** The first files of a corpus, up to about `bytes` of text. */
+function firstBytes(files: readonly CorpusFile[], bytes: number): CorpusFile[] {
+  const out: CorpusFile[] = [];
+  let total = 0;
+  for (const f of files) {
+    if (total >= bytes) break;
+    out.push(f);
+    total += f.text.length;
+  }
+  return out;
+}
+
 function parseAll(files: readonly CorpusFile[]): number {
   let nodes = 0;
   for (const f of files) nodes += parsePython(f.text).rootNode.childCount;
@@ -44,7 +56,9 @@ function parseAll(files: readonly CorpusFile[]): number {
 
 /**
  * Parse-only and parse+rules over the same corpus, `runs` times, alternating which goes first so
- * neither always runs on a warmer heap.
+ * neither always runs on a warmer heap (each leaves its trees for the other's collections: both
+ * parse the same text). The heap is settled once, then about 1 MB of the corpus goes through
+ * analyze untimed, so the runs measure optimized code (see timeIt).
  */
 export async function benchEngine(label: string, corpus: Corpus, rules: readonly Rule[], runs: number): Promise<EngineRun> {
   const config = configFor(corpus);
@@ -57,14 +71,16 @@ export async function benchEngine(label: string, corpus: Corpus, rules: readonly
   const ratiosWall: number[] = [];
   let findings = 0;
   let ruleErrors = 0;
+  await settle();
+  analyze({ files: firstBytes(corpus.python, MB), context: corpus.configs, rules, config });
   for (let i = 0; i < runs; i++) {
     const order = i % 2 === 0 ? (['parse', 'analyze'] as const) : (['analyze', 'parse'] as const);
     let p = { wallMs: 0, cpuMs: 0 };
     let a = { wallMs: 0, cpuMs: 0 };
     for (const step of order) {
-      if (step === 'parse') p = await timeIt(() => parseAll(corpus.python));
+      if (step === 'parse') p = await timeIt(() => parseAll(corpus.python), { settle: false });
       else {
-        const t = await timeIt(run);
+        const t = await timeIt(run, { settle: false });
         a = t;
         findings = t.value.findings.length;
         ruleErrors = t.value.ruleErrors.length;
@@ -168,12 +184,15 @@ export async function benchPerRule(
   // A rule without a Python check is timed over the config files alone (linting the Python would
   // only add the same parse to both sides).
   const filesFor = (rule: Rule | null) => (rule && !rule.python ? { files: corpus.configs } : { files: corpus.python, context: corpus.configs });
+  // Settled once (the all-rules run above warmed every rule's code); no forced GC between runs.
+  const noSettle = { settle: false };
+  await settle();
   for (let i = 0; i < runs; i++) {
-    parse.push((await timeIt(() => parseAll(corpus.python))).cpuMs);
-    bare.push((await timeIt(() => analyze({ ...filesFor(null), rules: [], config }))).cpuMs);
-    bareConfigs.push((await timeIt(() => analyze({ files: corpus.configs, rules: [], config }))).cpuMs);
+    parse.push((await timeIt(() => parseAll(corpus.python), noSettle)).cpuMs);
+    bare.push((await timeIt(() => analyze({ ...filesFor(null), rules: [], config }), noSettle)).cpuMs);
+    bareConfigs.push((await timeIt(() => analyze({ files: corpus.configs, rules: [], config }), noSettle)).cpuMs);
     for (const rule of rules) {
-      const t = (await timeIt(() => analyze({ ...filesFor(rule), rules: [rule], config }))).cpuMs;
+      const t = (await timeIt(() => analyze({ ...filesFor(rule), rules: [rule], config }), noSettle)).cpuMs;
       alone.set(rule.meta.code, [...(alone.get(rule.meta.code) ?? []), t]);
     }
   }
@@ -210,8 +229,9 @@ export interface ConfigBench {
 export async function benchConfigs(configs: readonly CorpusFile[], rules: readonly Rule[], runs: number): Promise<ConfigBench> {
   const times: number[] = [];
   let findings = 0;
+  await settle();
   for (let i = 0; i < runs; i++) {
-    const t = await timeIt(() => analyze({ files: configs, rules }));
+    const t = await timeIt(() => analyze({ files: configs, rules }), { settle: false });
     times.push(t.cpuMs);
     findings = t.value.findings.length;
   }
@@ -223,7 +243,7 @@ export async function benchConfigs(configs: readonly CorpusFile[], rules: readon
   // One run per kind: a breakdown, not the headline.
   const byKind: ConfigBench['byKind'] = [];
   for (const [kind, files] of kinds) {
-    const t = (await timeIt(() => analyze({ files, rules }))).cpuMs;
+    const t = (await timeIt(() => analyze({ files, rules }), { settle: false })).cpuMs;
     byKind.push({ kind, configs: files.length, configsPerSecond: Math.round(files.length / (t / 1000)) });
   }
   const ms = median(times);
