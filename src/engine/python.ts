@@ -297,6 +297,8 @@ export class PathWalker {
 }
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
+/** What may stand before `import` on its line in a plain import statement: blanks, or `from <module> `. */
+const IMPORT_LINE_PREFIX = /^[ \t]*(?:from[ \t]+[A-Za-z0-9_.]+[ \t]+)?$/;
 const DOTTED_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The names an import statement's text binds, read from its text (cheaper than its nodes). */
@@ -488,6 +490,49 @@ export class PythonSource {
       };
       visit(m[0], levelAt, (level) => walker.nodeAt(depth - level), admitted);
     }
+  }
+
+  /**
+   * The bindings of the import statements whose text names one of `words` (a module path segment
+   * or an imported name), found from the text and confirmed in the tree one statement at a time:
+   * the runner needs only those to find aliases of trigger words, and reading every import of a
+   * file costs a few percent of its parse. Null when the text is not plain enough to be sure (an
+   * `import` after `;` or `:`, a comment inside a statement, `from` continued onto another line…):
+   * then imports() decides.
+   */
+  importsNaming(words: ReadonlySet<string>): { local: string; qualified: string }[] | null {
+    if (this.importsCache) return this.imports().filter((b) => b.qualified.split('.').some((seg) => words.has(seg)));
+    const text = this.text;
+    const named = wordPattern(words);
+    const out: { local: string; qualified: string }[] = [];
+    let walker: PathWalker | null = null;
+    for (const m of text.matchAll(/\bimport\b/g)) {
+      const at = m.index!;
+      let lineStart = at;
+      while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+      if (!IMPORT_LINE_PREFIX.test(text.slice(lineStart, at))) return null;
+      // The statement runs to the first line break outside brackets and not after a backslash.
+      let end = at;
+      let depth = 0;
+      for (; end < text.length; end++) {
+        const c = text[end];
+        if (c === '#') return null;
+        if (c === '(') depth++;
+        else if (c === ')') depth--;
+        else if ((c === '\n' || c === '\r') && depth <= 0 && text[end - 1] !== '\\' && !(c === '\n' && text[end - 1] === '\r' && text[end - 2] === '\\')) break;
+      }
+      named.lastIndex = 0;
+      if (!named.test(text.slice(lineStart, end))) continue;
+      // Names a word: is it an import statement (not text in a string), and what does it bind?
+      walker ??= new PathWalker(this.root);
+      const depthAt = walker.descend(at, at + 6);
+      const keyword = walker.path[depthAt]!;
+      const statement = walker.path[depthAt - 1];
+      if (keyword.type !== 'import' || keyword.start !== at || !statement || !IMPORT_TYPES.has(statement.type)) continue;
+      const pairs = importedPairs(statement.type, text.slice(statement.start, statement.end)) ?? importedPairsFromNodes(walker.nodeAt(depthAt - 1));
+      out.push(...pairs);
+    }
+    return out;
   }
 
   /** The import bindings of one local name (looking through all of them per lookup is quadratic). */

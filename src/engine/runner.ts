@@ -330,10 +330,11 @@ function lintPython(
   });
   if (byWord.size > 0) {
     // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
-    // A rule with triggerModules takes only aliases of (or leading to) those qualified names.
+    // A rule with triggerModules takes only aliases of (or leading to) those qualified names. Only
+    // the imports that name a trigger word are read (all of them when the text is unusual).
     const base = new Map([...byWord].map(([w, list]) => [w, [...list]]));
     const within = (q: string, m: string) => q === m || (q.length > m.length ? q.startsWith(m + '.') : m.startsWith(q + '.'));
-    for (const b of source.imports()) {
+    for (const b of source.importsNaming(new Set(base.keys())) ?? source.imports()) {
       for (const segment of b.qualified.split('.')) {
         for (const i of base.get(segment) ?? []) {
           const modules = running[i].rule.triggerModules;

@@ -70,3 +70,34 @@ describe('node start offsets', () => {
     }
   });
 });
+
+describe('importsNaming (the imports that can alias a trigger word, read from the text first)', () => {
+  const WORDS = new Set(['requests', 'to_js', 'random', 'os', 'urllib', 'to_py', 'eval']);
+  const pairsOf = (list: { local: string; qualified: string }[]) =>
+    [...new Set(list.filter((b) => b.qualified.split('.').some((s) => WORDS.has(s))).map((b) => `${b.local}=${b.qualified}`))].sort();
+  const files = (readdirSync(CORPUS, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(CORPUS, f), 'utf8'));
+  const examples = join(import.meta.dirname, '../../examples');
+  const exampleFiles = (readdirSync(examples, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(examples, f), 'utf8'));
+  const snippets = [
+    'import requests as r, os\nfrom pyodide.ffi import (\n    to_js as js_of,\n    create_proxy,\n)\n',
+    'from urllib import \\\n    request as ur\n',
+    'x = 1; import requests as r\n',
+    'if True: import os as o\n',
+    'from pyodide.ffi import (to_js,  # converts\n    create_proxy)\n',
+    '"""\nimport requests as r\n"""\nimport json\n',
+    'def f():\n    from random import choice as pick\n    return pick([1])\n',
+    'from .import requests\n',
+    'from . import to_js\r\nimport os\r\n',
+    'import café, requests.adapters as ra\n',
+  ];
+  it.each([...files, ...exampleFiles, ...snippets].map((t, i) => [i, t]))('text %i: the same aliases as reading every import', (_i, text) => {
+    const quick = new PythonSource('a.py', text as string).importsNaming(WORDS);
+    const full = new PythonSource('a.py', text as string).imports();
+    if (quick !== null) expect(pairsOf(quick)).toEqual(pairsOf(full));
+  });
+  it('answers from the text for plain files and defers to imports() for unusual ones', () => {
+    expect(new PythonSource('a.py', 'import json\nfrom workers import Response\n').importsNaming(WORDS)).toEqual([]);
+    expect(new PythonSource('a.py', 'import json\nimport requests as r\n').importsNaming(WORDS)).toEqual([{ local: 'r', qualified: 'requests' }]);
+    expect(new PythonSource('a.py', 'x = 1; import requests as r\n').importsNaming(WORDS)).toBeNull();
+  });
+});
