@@ -13,7 +13,8 @@ const REACHES_TO_PY = new Set([...TO_PY, 'pyodide', 'pyodide.ffi']);
  * Worker file holds — are neither. Only blanks on the same line count between the words; anything
  * else there (a line break, a comment) makes the answer yes.
  */
-const MAY_IMPORT_TO_PY = /(?<!\.[ \t\f]*)\bto_py\b|\bpyodide\b(?![ \t\f]*\.)|(?<!\bfrom[ \t\f]+)\bpyodide\b/;
+// The look-behinds come after the word, so that they are tried only where the word is.
+const MAY_IMPORT_TO_PY = /\bto_py\b(?<!\.[ \t\f]*to_py)|\bpyodide\b(?![ \t\f]*\.)|\bpyodide\b(?<!\bfrom[ \t\f]+pyodide)/;
 
 /**
  * For a hit at `start`: the name right before `.`+hit on the same line (`ffi` in `ffi.to_py`),

@@ -47,28 +47,23 @@ function onlySdkBinds(ctx: PythonContext, name: string): EntrypointKind | null {
 
 /** Per file, the names of its module-level classes (read once: rules ask per method). */
 const moduleClasses = new WeakMap<object, Set<string>>();
-/** Per file, names that follow no `class` keyword anywhere (so no class of the file has that name). */
-const noClassNamed = new WeakMap<object, Map<string, boolean>>();
+/** Per file, the SDK class names no `class` keyword is followed by anywhere (so no class of the file has that name). */
+const noClassNamed = new WeakMap<object, Set<string>>();
 
-function definesClass(ctx: PythonContext, name: string): boolean {
+function definesClass(ctx: PythonContext, name: EntrypointKind): boolean {
   // A class's name is the token after `class`: when no occurrence of the name follows one, no
   // class has it, and the module's statements need not be read (costly in a large module).
   if (readsTextFirst(ctx.source)) {
-    let known = noClassNamed.get(ctx.source);
-    if (!known) noClassNamed.set(ctx.source, (known = new Map()));
-    let none = known.get(name);
-    if (none === undefined) {
-      none = true;
-      for (const m of ctx.text.matchAll(new RegExp(`\\b${name}\\b`, 'g'))) {
+    let none = noClassNamed.get(ctx.source);
+    if (!none) {
+      none = new Set(KINDS);
+      for (const m of ctx.text.matchAll(/\b(?:WorkerEntrypoint|DurableObject|WorkflowEntrypoint)\b/g)) {
         const before = tokenBefore(ctx.source, m.index!);
-        if (before === 'class' || before === null) {
-          none = false;
-          break;
-        }
+        if (before === 'class' || before === null) none.delete(m[0]);
       }
-      known.set(name, none);
+      noClassNamed.set(ctx.source, none);
     }
-    if (none) return false;
+    if (none.has(name)) return false;
   }
   let names = moduleClasses.get(ctx.source);
   if (!names) {
@@ -207,35 +202,45 @@ interface WordFacts {
 }
 
 const wordFactsCache = new WeakMap<PythonSource, Map<string, WordFacts>>();
-const wordPatterns = new Map<string, RegExp>();
 
 /**
- * What the text says about `words`, read once per file and word (one scan for the words not read
- * yet): whether each occurs, and whether an occurrence may be the name of a function definition. A function's name is the token right
- * after `def` (tree-sitter skips only blanks, line continuations and comments between them);
- * tokenBefore answers null where a comment may hide the `def`, and such an occurrence counts.
- * When the tree has errors (readsTextFirst is false), every word is present and defined.
+ * The words wordFacts knows, in groups read by one scan each: the rules that run on a file ask for
+ * a group or two (PW019 `scheduled`/`queue` everywhere, PW002 and PW020 the `on_` names and
+ * `handler` from 2025-08-14, PW021 `fetch` in a main module before that).
+ */
+const WORD_GROUPS: readonly { words: readonly string[]; pattern: RegExp }[] = [
+  { words: ['scheduled', 'queue'], pattern: /\b(?:scheduled|queue)\b/g },
+  { words: ['on_fetch', 'on_scheduled', 'on_queue', 'handler'], pattern: /\b(?:on_fetch|on_scheduled|on_queue|handler)\b/g },
+  { words: ['fetch'], pattern: /\bfetch\b/g },
+];
+
+/**
+ * What the text says about `words` (words of WORD_GROUPS), read once per file and group: whether
+ * each occurs, and whether an occurrence may be the name of a function definition. A function's
+ * name is the token right after `def` (tree-sitter skips only blanks, line continuations and
+ * comments between them); tokenBefore answers null where a comment may hide the `def`, and such
+ * an occurrence counts. When the tree has errors (readsTextFirst is false), every word is present
+ * and defined.
  */
 export function wordFacts(ctx: PythonContext, words: readonly string[]): Map<string, WordFacts> {
   const source = ctx.source;
   let known = wordFactsCache.get(source);
   if (!known) wordFactsCache.set(source, (known = new Map()));
-  const missing = words.filter((w) => !known!.has(w));
-  if (missing.length > 0) {
+  for (const word of words) {
+    if (known.has(word)) continue;
+    const group = WORD_GROUPS.find((g) => g.words.includes(word));
+    if (!group) throw new Error(`wordFacts: ${word} is in no word group`);
     const textFirst = readsTextFirst(source);
-    for (const w of missing) known.set(w, { present: !textFirst, defined: !textFirst });
-    if (textFirst) {
-      const key = missing.join('|');
-      let pattern = wordPatterns.get(key);
-      if (!pattern) wordPatterns.set(key, (pattern = new RegExp(`\\b(?:${key})\\b`, 'g')));
-      pattern.lastIndex = 0;
-      for (let m = pattern.exec(ctx.text); m; m = pattern.exec(ctx.text)) {
-        const facts = known.get(m[0])!;
-        facts.present = true;
-        if (facts.defined) continue;
-        const before = tokenBefore(source, m.index);
-        facts.defined = before === 'def' || before === null;
-      }
+    for (const w of group.words) known.set(w, { present: !textFirst, defined: !textFirst });
+    if (!textFirst) continue;
+    const { pattern } = group;
+    pattern.lastIndex = 0;
+    for (let m = pattern.exec(ctx.text); m; m = pattern.exec(ctx.text)) {
+      const facts = known.get(m[0])!;
+      facts.present = true;
+      if (facts.defined) continue;
+      const before = tokenBefore(source, m.index);
+      facts.defined = before === 'def' || before === null;
     }
   }
   return known;
