@@ -508,21 +508,26 @@ export class PythonSource {
     let walker: PathWalker | null = null;
     for (const m of text.matchAll(/\bimport\b/g)) {
       const at = m.index!;
-      let lineStart = at;
-      while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+      const lineStart = Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1;
       if (!IMPORT_LINE_PREFIX.test(text.slice(lineStart, at))) return null;
-      // The statement runs to the first line break outside brackets and not after a backslash.
-      let end = at;
-      let depth = 0;
-      for (; end < text.length; end++) {
-        const c = text[end];
-        if (c === '#') return null;
-        if (c === '(') depth++;
-        else if (c === ')') depth--;
-        else if ((c === '\n' || c === '\r') && depth <= 0 && text[end - 1] !== '\\' && !(c === '\n' && text[end - 1] === '\r' && text[end - 2] === '\\')) break;
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      let statementText = text.slice(lineStart, end);
+      if (/[(\\#\r]/.test(statementText)) {
+        // Not one plain line: the statement runs to the first line break outside brackets and not
+        // after a backslash.
+        let depth = 0;
+        for (end = at; end < text.length; end++) {
+          const c = text[end];
+          if (c === '#') return null;
+          if (c === '(') depth++;
+          else if (c === ')') depth--;
+          else if ((c === '\n' || c === '\r') && depth <= 0 && text[end - 1] !== '\\' && !(c === '\n' && text[end - 1] === '\r' && text[end - 2] === '\\')) break;
+        }
+        statementText = text.slice(lineStart, end);
       }
       named.lastIndex = 0;
-      if (!named.test(text.slice(lineStart, end))) continue;
+      if (!named.test(statementText)) continue;
       // Names a word: is it an import statement (not text in a string), and what does it bind?
       walker ??= new PathWalker(this.root);
       const depthAt = walker.descend(at, at + 6);
