@@ -41,14 +41,20 @@ function candidateStatements(ctx: PythonContext, root: SyntaxNode): SyntaxNode[]
   }
   if (words.size === 0) return [];
   const statements: SyntaxNode[] = [];
-  const seen = new Set<number>();
+  // Levels climbed through: a hit that reaches one stops there, as the hit that climbed it first
+  // went on to the statement (without that, `handler + handler + …` costs n² steps).
+  const climbed = new Set<string>();
   ctx.source.forEachIdentifierPath(words, (_word, levelAt, nodeAt) => {
     // The statement is the highest level below a block or the module (levelAt is null there).
     let top = 0;
-    while (levelAt(top + 1)) top++;
+    for (let at = levelAt(0); at; at = levelAt(++top)) {
+      const key = `${at.start}:${at.end}:${at.type}`;
+      if (climbed.has(key)) return;
+      climbed.add(key);
+    }
+    top--;
     const stmt = levelAt(top)!;
-    if ((stmt.type !== 'function_definition' && stmt.type !== 'decorated_definition') || seen.has(stmt.start)) return;
-    seen.add(stmt.start);
+    if (stmt.type !== 'function_definition' && stmt.type !== 'decorated_definition') return;
     if (nodeAt(top + 1).type === 'module') statements.push(nodeAt(top));
   });
   return statements.sort((a, b) => a.startIndex - b.startIndex);
