@@ -504,11 +504,15 @@ export class PythonSource {
     if (this.importsCache) return this.imports().filter((b) => b.qualified.split('.').some((seg) => words.has(seg)));
     const text = this.text;
     const named = wordPattern(words);
+    const hasCr = text.includes('\r');
     const out: { local: string; qualified: string }[] = [];
     let walker: PathWalker | null = null;
     for (const m of text.matchAll(/\bimport\b/g)) {
       const at = m.index!;
-      const lineStart = Math.max(text.lastIndexOf('\n', at), text.lastIndexOf('\r', at)) + 1;
+      // (lastIndexOf('\r') in a text without one would scan back to its start: quadratic.)
+      let lineStart = at;
+      if (hasCr) while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+      else lineStart = text.lastIndexOf('\n', at) + 1;
       if (!IMPORT_LINE_PREFIX.test(text.slice(lineStart, at))) return null;
       let end = text.indexOf('\n', at);
       if (end < 0) end = text.length;

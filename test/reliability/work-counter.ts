@@ -85,7 +85,11 @@ function install(): Patch[] {
       const at = indexOf.call(self, String(args[0]), Number(args[1] ?? 0) || 0);
       return (at >= 0 ? at + String(args[0]).length : self.length) - Math.max(0, Number(args[1] ?? 0) || 0);
     },
-    lastIndexOf: (self, _a, value) => ((value as number) >= 0 ? self.length - (value as number) : self.length),
+    // Backwards from the position given (the end by default) to where it stopped.
+    lastIndexOf: (self, args, value) => {
+      const from = args[1] === undefined ? self.length : Math.min(self.length, Math.max(0, Number(args[1]) || 0) + String(args[0]).length);
+      return (value as number) >= 0 ? from - (value as number) : from;
+    },
     replace: (self, args) => {
       const at = indexOf.call(self, String(args[0]));
       return at >= 0 ? at + String(args[0]).length : self.length;
