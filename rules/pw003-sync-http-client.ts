@@ -137,10 +137,8 @@ export const rule: Rule = {
   triggersFor(ctx) {
     const words = ctx.profile.python === '3.12' ? ['requests', 'urllib3', 'httpx', 'urllib', 'http'] : ['urllib', 'http'];
     if (!readsTextFirst(ctx.source)) return words;
-    const { imported, fromModules } = importedModuleNames(ctx.source);
-    return words.filter(
-      (w) => imported.some((m) => headIs(m, w)) || fromModules.some((m) => headIs(m, w) && fromModuleMatters(m)),
-    );
+    const { fromModules, heads } = importedModuleNames(ctx.source);
+    return words.filter((w) => heads.imported.has(w) || (heads.from.has(w) && fromModules.some((m) => headIs(m, w) && fromModuleMatters(m))));
   },
   // A reported call has a hit as its callee's head (`requests.get(…)`, `urlopen(…)`): the next
   // token is `.` or `(`. A word right after `import` is never in a call (one after `from` may be:

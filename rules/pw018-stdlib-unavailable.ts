@@ -2,7 +2,7 @@ import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { RuntimeProfile } from '../src/engine/types.js';
 import { readPackageJson } from '../src/engine/package-root.js';
-import { charAfter, headIs, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
+import { charAfter, importedModuleNames, readsTextFirst, tokenBefore } from './lib/python-edits.js';
 
 type Version = '0.26' | '0.28' | '314';
 const VERSIONS: readonly Version[] = ['0.26', '0.28', '314'];
@@ -208,8 +208,8 @@ export const rule: Rule = {
   triggersFor(ctx) {
     const words = triggerWords();
     if (!readsTextFirst(ctx.source)) return words;
-    const { imported, fromModules } = importedModuleNames(ctx.source);
-    return words.filter((w) => imported.some((m) => headIs(m, w)) || fromModules.some((m) => headIs(m, w)));
+    const { heads } = importedModuleNames(ctx.source);
+    return words.filter((w) => heads.imported.has(w) || heads.from.has(w));
   },
   // A hit matters as the module of an import (right after `import`, `from` or a `,` of an import
   // list) or as the head of a callee (`threading.Thread(…)`, `Thread(…)`): the next token is `.`

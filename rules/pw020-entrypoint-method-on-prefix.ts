@@ -37,6 +37,7 @@ export const rule: Rule = {
   triggers: Object.keys(RENAMES),
   // Only methods of these names are read: a file where none follows a `def` needs no trigger scan.
   triggersFor: (ctx) => definedNames(ctx, Object.keys(RENAMES)),
+  // The visitor reads a method by its name: only the name right after `def` leads to one.
   triggerHit: (ctx, word, start) => Object.hasOwn(RENAMES, word) && mayNameDefinition(ctx, start),
   python(ctx) {
     // Where each name occurs, found once per file (a scan of the text per method is quadratic).

@@ -136,6 +136,8 @@ export interface ImportedModuleNames {
   imported: string[];
   /** Dotted names written after `from` (`from a.b import x`; also what `yield from a.b` reads). Relative ones (`.a`) are left out. */
   fromModules: string[];
+  /** The first segments of `imported` and of `fromModules`. */
+  heads: { imported: Set<string>; from: Set<string> };
 }
 
 const importedModulesCache = new WeakMap<PythonSource, ImportedModuleNames>();
@@ -156,7 +158,7 @@ export function headIs(dotted: string, head: string): boolean {
 export function importedModuleNames(source: PythonSource): ImportedModuleNames {
   let found = importedModulesCache.get(source);
   if (found) return found;
-  found = { imported: [], fromModules: [] };
+  found = { imported: [], fromModules: [], heads: { imported: new Set(), from: new Set() } };
   const text = source.text;
   // Offsets of `import`/`from` words not to read from: the `import` of `from m import x` (the names
   // it imports are not modules) and words read as names (in a string such as "import a, import b":
@@ -168,10 +170,10 @@ export function importedModuleNames(source: PythonSource): ImportedModuleNames {
     return word;
   };
   // `a.b.c` from the next token on (blanks around the dots dropped), and the offset after it.
-  const dottedName = (at: number): { name: string; end: number } => {
+  const dottedName = (at: number): { name: string; head: string; end: number } => {
     let i = nextTokenAt(source, at);
     const first = name(i);
-    if (!first) return { name: '', end: i };
+    if (!first) return { name: '', head: '', end: i };
     let dotted = first;
     i += first.length;
     for (;;) {
@@ -183,7 +185,7 @@ export function importedModuleNames(source: PythonSource): ImportedModuleNames {
       dotted += '.' + part;
       i = next + part.length;
     }
-    return { name: dotted, end: i };
+    return { name: dotted, head: first, end: i };
   };
   const keywords = /\b(?:import|from)\b/g;
   for (let m = keywords.exec(text); m; m = keywords.exec(text)) {
@@ -193,6 +195,7 @@ export function importedModuleNames(source: PythonSource): ImportedModuleNames {
       const module = dottedName(after);
       if (!module.name) continue;
       found.fromModules.push(module.name);
+      found.heads.from.add(module.head);
       const next = nextTokenAt(source, module.end);
       if (nameAt(text, next) === 'import') skip.add(next);
       continue;
@@ -203,6 +206,7 @@ export function importedModuleNames(source: PythonSource): ImportedModuleNames {
       const item = dottedName(i);
       if (!item.name) break;
       found.imported.push(item.name);
+      found.heads.imported.add(item.head);
       i = nextTokenAt(source, item.end);
       if (nameAt(text, i) === 'as') {
         i = nextTokenAt(source, i + 2);

@@ -147,6 +147,8 @@ describe('text readers', () => {
     // More than the modules (`i` of `from . import i`, words of a string), never fewer.
     expect(names.imported).toEqual(['a.b', 'd', 'i', 'l', 'm', 'n', 'import']);
     expect(names.fromModules).toEqual(['e.f', 'j']);
+    expect([...names.heads.imported]).toEqual(['a', 'd', 'i', 'l', 'm', 'n', 'import']);
+    expect([...names.heads.from]).toEqual(['e', 'j']);
   });
 
   it('most files ask for no trigger scan', () => {
