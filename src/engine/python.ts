@@ -751,11 +751,13 @@ const wordPatterns = new Map<string, RegExp>();
 
 /** `\\b(?:w1|w2…)\\b`, compiled once per word set (a fresh RegExp starts slow in V8). */
 function wordPattern(words: ReadonlySet<string>): RegExp {
-  const source = `\\b(?:${[...words].map(escapeRegExp).join('|')})\\b`;
-  let re = wordPatterns.get(source);
+  // Keyed by the words as given (escaping them for every file cost more than the lookup).
+  const key = [...words].join('\n');
+  let re = wordPatterns.get(key);
   if (!re) {
     if (wordPatterns.size > 256) wordPatterns.clear();
-    wordPatterns.set(source, (re = new RegExp(source, 'g')));
+    const source = `\\b(?:${[...words].map(escapeRegExp).join('|')})\\b`;
+    wordPatterns.set(key, (re = new RegExp(source, 'g')));
   }
   re.lastIndex = 0;
   return re;

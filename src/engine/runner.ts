@@ -280,7 +280,7 @@ function lintPython(
   }
   const worker = workspace.workerOf(file.path);
   // words: the triggers that matter in this file, when the rule narrowed them (triggersFor).
-  const running: { rule: Rule; visitors: PythonVisitors; words?: string[]; hit?: (word: string, start: number, end: number) => boolean }[] = [];
+  const running: { rule: Rule; visitors: PythonVisitors; visits: boolean; words?: string[]; hit?: (word: string, start: number, end: number) => boolean }[] = [];
   for (const rule of rules) {
     if (!rule.python || !rule.meta.languages.includes('python')) continue;
     if (rule.meta.appliesTo && (!profile.known || !rule.meta.appliesTo(profile))) continue;
@@ -298,9 +298,11 @@ function lintPython(
     sink.currentRule = rule.meta.code;
     sink.ran.add(rule.meta.code);
     const visitors = rule.python(ctx);
-    const words = rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
+    // A rule with nothing to visit below the module in this file (it returned {}) needs no trigger words.
+    const visits = Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit);
+    const words = visits && rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
     const hit = rule.triggerHit ? (word: string, start: number, end: number) => rule.triggerHit!(ctx, word, start, end) : undefined;
-    running.push({ rule, visitors, words, hit });
+    running.push({ rule, visitors, visits, words, hit });
   }
 
   const call = (rule: Rule, visitor: (n: SyntaxNode) => void, node: SyntaxNode) => {
@@ -323,10 +325,9 @@ function lintPython(
     if (!list) byWord.set(word, [i]);
     else if (!list.includes(i)) list.push(i);
   };
-  running.forEach(({ rule, visitors, words }, i) => {
+  running.forEach(({ rule, visits, words }, i) => {
     if (!rule.triggers?.length) untriggered.push(i);
-    // A rule with nothing to visit in this file (it returned {}) needs no trigger scan.
-    else if (Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit)) for (const w of words ?? rule.triggers) addWord(w, i);
+    else if (visits) for (const w of words ?? rule.triggers) addWord(w, i);
   });
   if (byWord.size > 0) {
     // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
