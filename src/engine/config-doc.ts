@@ -725,12 +725,3 @@ function convertToml(value: TomlValueNode, path: ConfigPath): ConfigNode {
   const raw = (value as { value: unknown }).value;
   return tomlNode(path, kind, typeof raw === 'bigint' ? Number(raw) : raw, value.range[0], value.range[1], undefined);
 }
-
-/**
- * V8 holds the layout ("map") of class instances only weakly: when a full garbage collection finds
- * no ConfigDocument alive (between two analyses, say), the layout goes, and the optimized code of
- * every function that read documents with it is thrown away. One empty document kept for the
- * process's lifetime keeps the layout. Exported because V8 may drop a module constant nothing
- * reads; not for use.
- */
-export const DOCUMENT_LAYOUT_KEEPER = ConfigDocument.parse('{}', 'jsonc');

@@ -216,5 +216,3 @@ function join(dir: string, name: string): string {
   return dir ? `${dir}/${name}` : name;
 }
 
-/** An empty Workspace kept for the process's lifetime, for its layout: see DOCUMENT_LAYOUT_KEEPER in config-doc.ts. */
-export const WORKSPACE_LAYOUT_KEEPER = new Workspace([]);
