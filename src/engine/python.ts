@@ -35,7 +35,7 @@ function fastStartIndex(p: Parser): void {
     const field = (node as Record<number, unknown>)[2];
     return typeof field === 'number' ? field >>> 1 : (native.call(node) as number);
   };
-  const nodes = [sample.rootNode, ...sample.rootNode.descendantsOfType([...new Set(collectTypes(sample.rootNode))])];
+  const nodes = allNodes(sample.rootNode);
   if (nodes.length < 20 || !nodes.every((n) => fromField(n) === n.startIndex)) return;
   Object.defineProperty(proto, 'startIndex', {
     get(this: object) {
@@ -45,8 +45,8 @@ function fastStartIndex(p: Parser): void {
   });
 }
 
-function collectTypes(node: SyntaxNode): string[] {
-  return [node.type, ...node.children.flatMap(collectTypes)];
+function allNodes(node: SyntaxNode): SyntaxNode[] {
+  return [node, ...node.children.flatMap(allNodes)];
 }
 
 /** Parse Python text. tree-sitter reports offsets in UTF-16 code units for JS strings. */
@@ -120,16 +120,6 @@ class FunctionIndex {
       ranges.push({ start: fn.start, end: fn.end, node: null });
     }
     return ranges.sort((a, b) => a.start - b.start || b.end - a.end);
-  }
-
-  /**
-   * The offset range of the innermost function strictly around [start, end), without making a
-   * node: null at module or class level.
-   */
-  enclosingRange(start: number, end: number): { start: number; end: number } | null {
-    const ranges = (this.ranges ??= this.build());
-    const i = this.innermost(ranges, start, end);
-    return i < 0 ? null : { start: ranges[i]!.start, end: ranges[i]!.end };
   }
 
   private innermost(ranges: readonly { start: number; end: number }[], start: number, end: number): number {
@@ -382,6 +372,18 @@ function importedPairsFromNodes(node: SyntaxNode): { local: string; qualified: s
   return pairs;
 }
 
+/**
+ * With `walker` moved to the `import` keyword at `at`: its depth and the import statement around it,
+ * or null when the word there is no keyword of an import statement (a string, a comment, a name).
+ */
+function importStatementAt(walker: PathWalker, at: number): { depth: number; statement: PathLevel } | null {
+  const depth = walker.descend(at, at + 6);
+  const keyword = walker.path[depth]!;
+  const statement = walker.path[depth - 1];
+  if (keyword.type !== 'import' || keyword.start !== at || !statement || !IMPORT_TYPES.has(statement.type)) return null;
+  return { depth, statement };
+}
+
 /** An import statement found by offsets; its node is made when first asked for. */
 class LazyStatement {
   private made: SyntaxNode | null = null;
@@ -433,14 +435,6 @@ export class PythonSource {
     this.tree = tree ?? parsePython(text);
     this.root = this.tree.rootNode;
     functionIndexes.set(this.tree, new FunctionIndex(this.root, text));
-  }
-
-  /**
-   * The offset range of the innermost function or lambda strictly around [start, end), or null at
-   * module or class level. Same answer as enclosingFunction, without making any node.
-   */
-  enclosingFunctionRange(start: number, end: number): { start: number; end: number } | null {
-    return functionIndexes.get(this.tree)!.enclosingRange(start, end);
   }
 
   /** The node of `type` with exactly the range [start, end) (one native descent, then a short climb); throws if none. */
@@ -534,11 +528,10 @@ export class PythonSource {
       if (!named.test(statementText)) continue;
       // Names a word: is it an import statement (not text in a string), and what does it bind?
       walker ??= new PathWalker(this.root);
-      const depthAt = walker.descend(at, at + 6);
-      const keyword = walker.path[depthAt]!;
-      const statement = walker.path[depthAt - 1];
-      if (keyword.type !== 'import' || keyword.start !== at || !statement || !IMPORT_TYPES.has(statement.type)) continue;
-      const pairs = importedPairs(statement.type, text.slice(statement.start, statement.end)) ?? importedPairsFromNodes(walker.nodeAt(depthAt - 1));
+      const found = importStatementAt(walker, at);
+      if (!found) continue;
+      const { depth, statement } = found;
+      const pairs = importedPairs(statement.type, text.slice(statement.start, statement.end)) ?? importedPairsFromNodes(walker.nodeAt(depth - 1));
       out.push(...pairs);
     }
     return out;
@@ -563,10 +556,9 @@ export class PythonSource {
     const bindings: ImportBinding[] = [];
     const walker = new PathWalker(this.root);
     for (const m of this.text.matchAll(/\bimport\b/g)) {
-      const depth = walker.descend(m.index!, m.index! + 6);
-      const keyword = walker.path[depth]!;
-      const statement = walker.path[depth - 1];
-      if (keyword.type !== 'import' || keyword.start !== m.index! || !statement || !IMPORT_TYPES.has(statement.type)) continue;
+      const found = importStatementAt(walker, m.index!);
+      if (!found) continue;
+      const { depth, statement } = found;
       let scope: ImportBinding['scope'] = null;
       for (let i = depth - 2; i >= 0; i--) {
         const level = walker.path[i]!;
