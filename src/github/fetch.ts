@@ -163,20 +163,6 @@ export async function readFilesWith<T>(
   gh: GitHub,
   at: RepoAt,
   paths: { required: readonly string[]; optional: readonly string[] },
-  rider: QueryRider<T>,
-  log?: Logger,
-): Promise<{ reads: Map<string, FileRead>; rider: T }>;
-export async function readFilesWith<T>(
-  gh: GitHub,
-  at: RepoAt,
-  paths: { required: readonly string[]; optional: readonly string[] },
-  rider: QueryRider<T> | undefined,
-  log?: Logger,
-): Promise<{ reads: Map<string, FileRead>; rider: T | undefined }>;
-export async function readFilesWith<T>(
-  gh: GitHub,
-  at: RepoAt,
-  paths: { required: readonly string[]; optional: readonly string[] },
   rider: QueryRider<T> | undefined,
   log?: Logger,
 ): Promise<{ reads: Map<string, FileRead>; rider: T | undefined }> {
