@@ -4,8 +4,8 @@
 // directly from nock interceptors.
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer } from './loopback.js';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import { CommentableLines, type FileStatus } from '../../src/review/index.js';
@@ -147,7 +147,7 @@ export class FakeGitHub {
   /** Called before a request is answered; may change the state (e.g. move the head). */
   onRequest?: (record: RequestRecord) => void;
   private nextId = 1000;
-  private server?: Server;
+  private readonly http = new LoopbackServer((req, res) => this.serve(req, res));
 
   constructor(options: FakeOptions = {}) {
     this.owner = options.owner ?? 'pyworkers-demo';
@@ -199,16 +199,12 @@ export class FakeGitHub {
 
   // ---- HTTP ----
 
-  async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  listen(): Promise<string> {
+    return this.http.listen();
   }
 
-  async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private async serve(req: IncomingMessage, res: ServerResponse): Promise<void> {

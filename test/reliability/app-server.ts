@@ -3,8 +3,8 @@
 // behind one HTTP server that routes each request to its repository's fake. Loopback only.
 import { createHmac } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, request, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { request, type IncomingMessage, type ServerResponse } from 'node:http';
+import { LoopbackServer } from '../helpers/loopback.js';
 import { fileURLToPath } from 'node:url';
 import type { FakeGitHub } from '../helpers/fake-github.js';
 
@@ -12,7 +12,7 @@ export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Many fakes (one repository each) behind one loopback host, as one GitHub Enterprise. */
 export class FakeGitHubHost {
-  private server?: Server;
+  private readonly http = new LoopbackServer((req, res) => this.serve(req, res));
   /** Authorization headers seen (tokens and app JWTs: the secrets a log must not show). */
   readonly authorizations: string[] = [];
   /** Every request answered, with the time it arrived (ms, performance.now()). */
@@ -20,16 +20,12 @@ export class FakeGitHubHost {
 
   constructor(readonly fakes: readonly FakeGitHub[]) {}
 
-  async listen(): Promise<string> {
-    this.server = createServer((req, res) => void this.serve(req, res));
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    return `127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+  listen(): Promise<string> {
+    return this.http.listen();
   }
 
-  async close(): Promise<void> {
-    if (!this.server) return;
-    this.server.closeAllConnections();
-    await new Promise<void>((resolve) => this.server!.close(() => resolve()));
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   /** The fake a request belongs to: by the repository in the path or the GraphQL variables. */
