@@ -16,14 +16,18 @@ function repositoryDocsBase(): string {
 let lastRoot: string | null = null;
 let lastTrimmed = '';
 
-export function docsUrlFor(code: string, base?: string): string {
+/** The folder that holds the rule pages (no trailing slash): `base`, else the environment, else the repository. */
+export function docsRoot(base?: string): string {
   const root = base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase();
-  // One finding after another asks with the same root: trim it once.
   if (root !== lastRoot) {
     lastRoot = root;
     lastTrimmed = trimSlashes(root);
   }
-  return `${lastTrimmed}/${code}.md`;
+  return lastTrimmed;
+}
+
+export function docsUrlFor(code: string, base?: string): string {
+  return `${docsRoot(base)}/${code}.md`;
 }
 
 function trimSlashes(root: string): string {

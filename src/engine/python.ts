@@ -237,11 +237,17 @@ export interface PathLevel {
  * Goes down to ranges in increasing offset order with one TreeCursor, keeping the path from the
  * root as plain data. In node-tree-sitter every node object costs microseconds (and `parent`
  * re-descends from the root), so nodes are made only when asked for.
+ *
+ * Each node on the path has one PathLevel object for as long as the walk is inside it (nodeAt
+ * moves the cursor up without dropping the levels below), so callers may key sets by level.
  */
 export class PathWalker {
   private readonly cursor: Parser.TreeCursor;
-  /** The cursor's path: path[0] is the root, the last entry is where the cursor stands. */
+  /** The path to the last range descended to: path[0] is the root. */
   readonly path: PathLevel[];
+  /** Depth of the node the cursor stands on (nodeAt may leave it above the end of the path). */
+  private at = 0;
+  /** The start of the last range descended to: the way down the path. */
   private goal = 0;
 
   constructor(root: SyntaxNode) {
@@ -252,37 +258,49 @@ export class PathWalker {
   /** Moves to the deepest node containing [start, end); returns its depth. */
   descend(start: number, end: number): number {
     const path = this.path;
+    const cursor = this.cursor;
     while (path.length > 1) {
       const top = path[path.length - 1]!;
       if (top.start <= start && top.end >= end) break;
-      this.cursor.gotoParent();
       path.pop();
     }
+    const kept = path.length - 1;
+    while (this.at > kept) {
+      cursor.gotoParent();
+      this.at--;
+    }
+    // Back down the levels kept from the last descent, the way that descent went.
+    while (this.at < kept) {
+      cursor.gotoFirstChildForIndex(this.goal);
+      this.at++;
+    }
     this.goal = start;
-    while (this.cursor.gotoFirstChildForIndex(start) !== null) {
-      const s = this.cursor.startIndex;
-      const e = this.cursor.endIndex;
+    while (cursor.gotoFirstChildForIndex(start) !== null) {
+      const s = cursor.startIndex;
+      const e = cursor.endIndex;
       if (s > start || e < end) {
-        this.cursor.gotoParent();
+        cursor.gotoParent();
         break;
       }
-      path.push({ type: this.cursor.nodeType, start: s, end: e });
+      path.push({ type: cursor.nodeType, start: s, end: e });
+      this.at++;
     }
     return path.length - 1;
   }
 
-  /** The node at `depth` on the path to the last range descended to. */
+  /** The node at `depth` (at most the last depth descend returned) on the path. */
   nodeAt(depth: number): SyntaxNode {
-    const path = this.path;
-    while (path.length - 1 > depth) {
-      this.cursor.gotoParent();
-      path.pop();
+    const cursor = this.cursor;
+    const to = Math.min(depth, this.path.length - 1);
+    while (this.at > to) {
+      cursor.gotoParent();
+      this.at--;
     }
-    // Asked for a deeper node after a shallower one: go down the same way again.
-    while (path.length - 1 < depth && this.cursor.gotoFirstChildForIndex(this.goal) !== null) {
-      path.push({ type: this.cursor.nodeType, start: this.cursor.startIndex, end: this.cursor.endIndex });
+    while (this.at < to) {
+      cursor.gotoFirstChildForIndex(this.goal);
+      this.at++;
     }
-    return this.cursor.currentNode;
+    return cursor.currentNode;
   }
 }
 
@@ -470,19 +488,22 @@ export class PythonSource {
     if (words.size === 0) return;
     const pattern = wordPattern(words);
     const walker = new PathWalker(this.root);
+    // One pair of accessors for every hit (they read `depth`): valid during the visit only.
+    let depth = 0;
+    const levelAt = (level: number) => {
+      const at = depth - level >= 0 ? walker.path[depth - level] : undefined;
+      return at && !STATEMENT_CONTAINERS.has(at.type) ? at : null;
+    };
+    const nodeAt = (level: number) => walker.nodeAt(depth - level);
     for (const m of this.text.matchAll(pattern)) {
       const start = m.index!;
       const end = start + m[0].length;
       const admitted = admit ? admit(m[0], start, end) : (true as T);
       if (admitted === null) continue;
-      const depth = walker.descend(start, end);
+      depth = walker.descend(start, end);
       const leaf = walker.path[depth]!;
       if (leaf.type !== 'identifier' || leaf.start !== start || leaf.end !== end) continue;
-      const levelAt = (level: number) => {
-        const at = depth - level >= 0 ? walker.path[depth - level] : undefined;
-        return at && !STATEMENT_CONTAINERS.has(at.type) ? at : null;
-      };
-      visit(m[0], levelAt, (level) => walker.nodeAt(depth - level), admitted);
+      visit(m[0], levelAt, nodeAt, admitted);
     }
   }
 
@@ -771,25 +792,32 @@ export const CLIMB_STOP = STATEMENT_CONTAINERS;
 /** CPython's tokenizer refuses brackets nested deeper than this ("too many nested parentheses"). */
 export const MAX_BRACKET_NESTING = 200;
 
-const BRACKET = /[()[\]{}]/g;
+/** 1 for an opening bracket, 2 for a closing one, by character code (below 126). */
+const BRACKET_KIND = new Uint8Array(126);
+BRACKET_KIND[40] = BRACKET_KIND[91] = BRACKET_KIND[123] = 1;
+BRACKET_KIND[41] = BRACKET_KIND[93] = BRACKET_KIND[125] = 2;
 
 /** Offset of the first bracket nested deeper than `limit`, outside the [start, end) ranges in `skip` (sorted), or -1. */
 function bracketBeyond(text: string, limit: number, skip: readonly { start: number; end: number }[]): number {
   let depth = 0;
   let next = 0;
-  // The regex engine skips the text between brackets faster than a loop over every character.
-  BRACKET.lastIndex = 0;
-  for (let m = BRACKET.exec(text); m; m = BRACKET.exec(text)) {
-    const i = m.index;
-    while (next < skip.length && skip[next].end <= i) next++;
-    if (next < skip.length && skip[next].start <= i) {
-      BRACKET.lastIndex = skip[next].end;
+  // A table lookup per character: faster than a regex that allocates a match per bracket.
+  let stop = skip.length > 0 ? skip[0].start : text.length;
+  for (let i = 0; i < text.length; i++) {
+    if (i >= stop) {
+      // Jump over the skipped range (ranges may touch or nest: take the furthest end reached).
+      let to = i;
+      while (next < skip.length && skip[next].start <= to) to = Math.max(to, skip[next++].end);
+      i = to - 1;
+      stop = next < skip.length ? skip[next].start : text.length;
       continue;
     }
     const c = text.charCodeAt(i);
-    if (c === 40 || c === 91 || c === 123) {
+    if (c > 125) continue;
+    const kind = BRACKET_KIND[c];
+    if (kind === 1) {
       if (++depth > limit) return i;
-    } else if (depth > 0) {
+    } else if (kind === 2 && depth > 0) {
       depth--;
     }
   }

@@ -2,9 +2,9 @@
 // for its type; one bad file never stops the others.
 import picomatch from 'picomatch';
 import { ConfigDocument, ConfigParseError } from './config-doc.js';
-import { docsUrlFor } from './docs-url.js';
+import { docsRoot } from './docs-url.js';
 import { noqaCodes } from './noqa.js';
-import { excessiveNesting, firstSyntaxError, MAX_BRACKET_NESTING, PythonSource, type SyntaxNode } from './python.js';
+import { excessiveNesting, firstSyntaxError, MAX_BRACKET_NESTING, PythonSource, type PathLevel, type SyntaxNode } from './python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
 import { parseRequirements } from './requirements.js';
 import type { ConfigContext, PythonContext, PythonVisitors, Report, Rule } from './rule.js';
@@ -87,7 +87,8 @@ function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<nu
   const rules = activeRules(input.rules, config, input.select, input.ignore);
   const include = config.paths.include.length ? picomatch(config.paths.include, { dot: true }) : () => true;
   const exclude = config.paths.exclude.length ? picomatch(config.paths.exclude, { dot: true }) : () => false;
-  const docsBase = input.docsBaseUrl ?? config.docs_base_url;
+  // Read once: the environment is a system call per read, and every finding links its page.
+  const docsBase = docsRoot(input.docsBaseUrl ?? config.docs_base_url);
 
   for (const file of input.files) {
     const language = languageOf(file.path);
@@ -152,7 +153,8 @@ class FindingSink {
   constructor(
     private readonly file: SourceFile,
     private readonly config: RepoConfig,
-    private readonly docsBase: string | undefined,
+    /** Where the rule pages are, no trailing slash. */
+    private readonly docsBase: string,
     private readonly result: AnalyzeResult,
   ) {}
 
@@ -180,7 +182,7 @@ class FindingSink {
       path: this.file.path,
       ...range,
       message: report.message,
-      docsUrl: docsUrlFor(rule.code, this.docsBase),
+      docsUrl: `${this.docsBase}/${rule.code}.md`,
     };
     if (report.fix) {
       if (!rule.fixable) throw new Error(`rule ${rule.code} reported a fix but its meta declares none`);
@@ -280,7 +282,7 @@ function lintPython(
   }
   const worker = workspace.workerOf(file.path);
   // words: the triggers that matter in this file, when the rule narrowed them (triggersFor).
-  const running: { rule: Rule; visitors: PythonVisitors; visits: boolean; words?: string[]; hit?: (word: string, start: number, end: number) => boolean }[] = [];
+  const running: { rule: Rule; ctx: PythonContext; visitors: PythonVisitors; visits: boolean; words?: string[] }[] = [];
   for (const rule of rules) {
     if (!rule.python || !rule.meta.languages.includes('python')) continue;
     if (rule.meta.appliesTo && (!profile.known || !rule.meta.appliesTo(profile))) continue;
@@ -301,8 +303,7 @@ function lintPython(
     // A rule with nothing to visit below the module in this file (it returned {}) needs no trigger words.
     const visits = Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit);
     const words = visits && rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
-    const hit = rule.triggerHit ? (word: string, start: number, end: number) => rule.triggerHit!(ctx, word, start, end) : undefined;
-    running.push({ rule, visitors, visits, words, hit });
+    running.push({ rule, ctx, visitors, visits, words });
   }
 
   const call = (rule: Rule, visitor: (n: SyntaxNode) => void, node: SyntaxNode) => {
@@ -347,38 +348,52 @@ function lintPython(
   if (byWord.size > 0) {
     // Per rule, the nodes climbed through. A rule stops climbing at a node it has climbed through
     // before: the hit that got there first went on to the statement, so the rest is done. Without
-    // that, a chain of n hits one inside the other (`a + a + … + a`) costs n² steps.
-    const climbed = running.map(() => new Set<string>());
+    // that, a chain of n hits one inside the other (`a + a + … + a`) costs n² steps. The walker
+    // keeps one level object per node while the walk is inside it: the sets hold those.
+    const climbed = running.map(() => new Set<PathLevel>());
     // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
     // The rules' text tests (triggerHit) run before the tree is asked anything: a hit no rule
     // wants costs no descent.
+    const tested = new Set<string>();
+    for (const [word, list] of byWord) if (list.some((i) => running[i].rule.triggerHit)) tested.add(word);
     const admit = (word: string, start: number, end: number): number[] | null => {
-      const rules = byWord.get(word)!;
-      const wanted = rules.some((i) => running[i].hit) ? rules.filter((i) => running[i].hit?.(word, start, end) ?? true) : rules;
-      return wanted.length > 0 ? wanted : null;
+      const list = byWord.get(word)!;
+      if (!tested.has(word)) return list;
+      let wanted: number[] | null = null;
+      for (let k = 0; k < list.length; k++) {
+        const { rule, ctx } = running[list[k]!]!;
+        if (!rule.triggerHit || rule.triggerHit(ctx, word, start, end)) wanted?.push(list[k]!);
+        else wanted ??= list.slice(0, k);
+      }
+      return wanted === null ? list : wanted.length > 0 ? wanted : null;
     };
+    // The rules still climbing from the current hit (reused: a visit never starts another).
+    const live: number[] = [];
     source.forEachIdentifierPath(
       new Set(byWord.keys()),
       (_word, levelAt, nodeAt, admitted) => {
-        let climbing = admitted;
-        for (let level = 0; climbing.length > 0; level++) {
+        let count = admitted.length;
+        for (let k = 0; k < count; k++) live[k] = admitted[k]!;
+        for (let level = 0; count > 0; level++) {
           const at = levelAt(level);
           if (!at) break;
-          const { type, start, end } = at;
-          const key = `${start}:${end}:${type}`;
           // A rule with a triggerDepth climbs a bounded way from every hit (another hit may have
           // stopped lower on the same path) and is visited once per node.
-          climbing = climbing.filter((i) => {
-            const depth = running[i].rule.triggerDepth;
-            return depth === undefined ? !climbed[i].has(key) : level <= depth;
-          });
+          let kept = 0;
+          for (let k = 0; k < count; k++) {
+            const i = live[k]!;
+            const depth = running[i]!.rule.triggerDepth;
+            if (depth === undefined ? !climbed[i]!.has(at) : level <= depth) live[kept++] = i;
+          }
+          count = kept;
           let node: SyntaxNode | null = null;
-          for (const i of climbing) {
-            if (climbed[i].has(key)) continue;
-            climbed[i].add(key);
-            const visitor = running[i].visitors[type];
-            if (!visitor || type === 'module') continue;
-            call(running[i].rule, visitor, (node ??= nodeAt(level)));
+          for (let k = 0; k < count; k++) {
+            const i = live[k]!;
+            if (climbed[i]!.has(at)) continue;
+            climbed[i]!.add(at);
+            const visitor = running[i]!.visitors[at.type];
+            if (!visitor || at.type === 'module') continue;
+            call(running[i]!.rule, visitor, (node ??= nodeAt(level)));
           }
         }
       },

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PythonSource } from '../../src/engine/index.js';
+import { excessiveNesting } from '../../src/engine/python.js';
 
 const CORPUS = join(import.meta.dirname, '../corpus/good');
 
@@ -99,5 +100,56 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     expect(new PythonSource('a.py', 'import json\nfrom workers import Response\n').importsNaming(WORDS)).toEqual([]);
     expect(new PythonSource('a.py', 'import json\nimport requests as r\n').importsNaming(WORDS)).toEqual([{ local: 'r', qualified: 'requests' }]);
     expect(new PythonSource('a.py', 'x = 1; import requests as r\n').importsNaming(WORDS)).toBeNull();
+  });
+});
+
+describe('excessiveNesting (brackets deeper than Python accepts)', () => {
+  /** The same question answered the slow way: every character, skipping string contents and comments. */
+  function reference(text: string, limit: number): number {
+    const root = new PythonSource('x.py', text).root;
+    const skipped = new Uint8Array(text.length);
+    for (const n of root.descendantsOfType(['string_content', 'comment'])) skipped.fill(1, n.startIndex, n.endIndex);
+    let depth = 0;
+    for (let i = 0; i < text.length; i++) {
+      if (skipped[i]) continue;
+      const c = text[i];
+      if ('([{'.includes(c)) {
+        if (++depth > limit) return i;
+      } else if (')]}'.includes(c) && depth > 0) depth--;
+    }
+    return -1;
+  }
+
+  const cases: [string, string][] = [
+    ['flat', 'x = (1, [2], {3: 4})\n'],
+    ['at the limit', `x = ${'('.repeat(3)}1${')'.repeat(3)}\n`],
+    ['one over', `x = ${'('.repeat(4)}1${')'.repeat(4)}\n`],
+    ['over, brackets in a string', `x = "((((((" + (((1)))\n`],
+    ['over only because of a string', `x = (((f"(((({y}"))) + 1\n`],
+    ['brackets in comments', `x = ((  # ((((((\n  1))\n`],
+    ['a string and a comment touching', `x = ("((((("# ((((\n)\n`],
+    ['closing brackets in a string, not deep', `x = (")))" + (1))\n`],
+    ['deep after a docstring', `"""((((((\n"""\nx = ((((((1))))))\n`],
+    ['closing brackets first', `)))]]]}}}\nx = ((((1))))\n`],
+    ['empty strings', `x = ("" + '' + (((""))))\n`],
+  ];
+  it.each(cases)('%s', (_, text) => {
+    const root = new PythonSource('x.py', text).root;
+    expect(excessiveNesting(text, root, 3)).toBe(reference(text, 3));
+  });
+
+  // The strings and comments here hold opening brackets only: the first pass counts every bracket
+  // and trusts a result under the limit, which closing brackets inside strings can lower (a known
+  // gap, noted in docs/reliability.md).
+  it('agrees with the slow way on random bracket soup', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    const pieces = ['(', ')', '[', ']', '{', '}', '"((("', "'{{'", '# ((\n', 'x', ' + ', '\n', 'f"{(a)}"', '"""\n((\n"""'];
+    for (let k = 0; k < 300; k++) {
+      let text = 'x = ';
+      for (let i = 0; i < 30; i++) text += pieces[Math.floor(next() * pieces.length)];
+      const root = new PythonSource('x.py', text).root;
+      expect(excessiveNesting(text, root, 2), text).toBe(reference(text, 2));
+    }
   });
 });
