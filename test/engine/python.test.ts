@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PythonSource } from '../../src/engine/index.js';
-import { excessiveNesting } from '../../src/engine/python.js';
+import { excessiveNesting, PathWalker, type PathLevel } from '../../src/engine/python.js';
 
 const CORPUS = join(import.meta.dirname, '../corpus/good');
 
@@ -153,3 +153,52 @@ describe('excessiveNesting (brackets deeper than Python accepts)', () => {
     }
   });
 });
+
+describe('PathWalker', () => {
+  const files = readdirSync(CORPUS, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.py'));
+
+  it('gives the path of every identifier, one level object per node, and the right node at any depth', () => {
+    let seed = 3;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let checked = 0;
+    for (const file of files) {
+      const text = readFileSync(join(CORPUS, file), 'utf8');
+      const source = new PythonSource(file, text);
+      const walker = new PathWalker(source.root);
+      // Every level object seen, by node: a second object for the same node would break callers
+      // that key sets by level (the runner's climbing).
+      const seen = new Map<string, PathLevel>();
+      for (const m of text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)) {
+        const start = m.index!;
+        const end = start + m[0].length;
+        const depth = walker.descend(start, end);
+        // The expected path, from node objects.
+        const expected: SyntaxNodeLike[] = [];
+        for (let n: SyntaxNodeLike | null = source.root.descendantForIndex(start, end); n; n = n.parent) expected.unshift(n);
+        const path = walker.path.slice(0, depth + 1).map((l) => `${l.type} ${l.start}-${l.end}`);
+        expect(path, `${file} at ${start}`).toEqual(expected.map((n) => `${n.type} ${n.startIndex}-${n.endIndex}`));
+        for (const level of walker.path.slice(0, depth + 1)) {
+          const key = `${level.type} ${level.start}-${level.end}`;
+          const before = seen.get(key);
+          if (before) expect(before, key).toBe(level);
+          else seen.set(key, level);
+        }
+        // Nodes asked for in any order, shallower then deeper, come back right.
+        for (let k = 0; k < 3; k++) {
+          const d = Math.floor(next() * (depth + 1));
+          const node = walker.nodeAt(d);
+          expect(`${node.type} ${node.startIndex}-${node.endIndex}`).toBe(path[d]);
+        }
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(500);
+  });
+});
+
+interface SyntaxNodeLike {
+  type: string;
+  startIndex: number;
+  endIndex: number;
+  parent: SyntaxNodeLike | null;
+}
