@@ -115,6 +115,32 @@ export async function benchEngine(label: string, corpus: Corpus, rules: readonly
   };
 }
 
+export interface WarmUp {
+  mb: number;
+  passes: number;
+  /** analyze/parse CPU time of each pass, in order: the first pays for V8 compiling the engine and rules. */
+  ratios: number[];
+}
+
+/**
+ * Brings the engine to the state of a long-running server before anything is timed: V8 compiles a
+ * function with its optimizing tier only after it has run often enough, and many of the engine's
+ * and rules' functions run a few times per file, so the first megabytes run partly unoptimized
+ * (and the compiler's background threads add CPU time). Each pass is a parse-only and an analyze
+ * of the same corpus; their ratio per pass shows the warm-up, which the result keeps.
+ */
+export async function warmUp(corpus: Corpus, rules: readonly Rule[], passes: number): Promise<WarmUp> {
+  const config = configFor(corpus);
+  const ratios: number[] = [];
+  await settle();
+  for (let i = 0; i < passes; i++) {
+    const p = await timeIt(() => parseAll(corpus.python), { settle: false });
+    const a = await timeIt(() => analyze({ files: corpus.python, context: corpus.configs, rules, config }), { settle: false });
+    ratios.push(round(a.cpuMs / p.cpuMs, 2));
+  }
+  return { mb: round(corpus.pythonBytes / MB, 2), passes, ratios };
+}
+
 export interface RuleCost {
   code: string;
   name: string;
