@@ -104,21 +104,19 @@ export function enclosingFunction(node: SyntaxNode): SyntaxNode | null {
 class FunctionIndex {
   private ranges: { start: number; end: number; node: SyntaxNode | null }[] | null = null;
 
-  constructor(
-    private readonly root: SyntaxNode,
-    private readonly text: string,
-  ) {}
+  constructor(private readonly source: PythonSource) {}
 
   private build(): { start: number; end: number; node: SyntaxNode | null }[] {
     const ranges: { start: number; end: number; node: SyntaxNode | null }[] = [];
-    const walker = new PathWalker(this.root);
-    for (const m of this.text.matchAll(/\b(?:def|lambda)\b/g)) {
+    const walker = this.source.walker();
+    for (const m of this.source.text.matchAll(/\b(?:def|lambda)\b/g)) {
       const depth = walker.descend(m.index!, m.index! + m[0].length);
       const keyword = walker.path[depth]!;
       const fn = walker.path[depth - 1];
       if (keyword.type !== m[0] || keyword.start !== m.index! || !fn || !FUNCTION_TYPES.has(fn.type)) continue;
       ranges.push({ start: fn.start, end: fn.end, node: null });
     }
+    this.source.releaseWalker(walker);
     return ranges.sort((a, b) => a.start - b.start || b.end - a.end);
   }
 
@@ -147,7 +145,7 @@ class FunctionIndex {
     if (i < 0) return null;
     const r = ranges[i]!;
     if (!r.node) {
-      const found = this.root.descendantForIndex(r.start, r.end);
+      const found = this.source.root.descendantForIndex(r.start, r.end);
       r.node = found.startIndex === r.start && found.endIndex === r.end && FUNCTION_TYPES.has(found.type) ? found : null;
       if (!r.node) return slowEnclosingFunction(node);
     }
@@ -250,9 +248,23 @@ export class PathWalker {
   /** The start of the last range descended to: the way down the path. */
   private goal = 0;
 
-  constructor(root: SyntaxNode) {
-    this.cursor = root.walk();
-    this.path = [{ type: root.type, start: root.startIndex, end: root.endIndex }];
+  /** `cursor`, when given, stands on `root`; `rootLevel` is the root's type and range (read once per tree by PythonSource). */
+  constructor(root: SyntaxNode, cursor?: Parser.TreeCursor, rootLevel?: PathLevel) {
+    this.cursor = cursor ?? root.walk();
+    this.path = [rootLevel ? { type: rootLevel.type, start: rootLevel.start, end: rootLevel.end } : { type: root.type, start: root.startIndex, end: root.endIndex }];
+  }
+
+  /**
+   * The cursor moved back to the root, for PythonSource to reuse once the walk is over.
+   * (TreeCursor.reset(node) cannot be used: node-tree-sitter 0.25 does not pass the node to it.)
+   */
+  rewound(): Parser.TreeCursor {
+    while (this.at > 0) {
+      this.cursor.gotoParent();
+      this.at--;
+    }
+    this.path.length = 1;
+    return this.cursor;
   }
 
   /** Moves to the deepest node containing [start, end); returns its depth. */
@@ -444,6 +456,9 @@ export class PythonSource {
   private wordOffsets: Map<string, number[]> | null = null;
   /** Offset ranges of the file's import statements. */
   private importRanges: { start: number; end: number }[] = [];
+  /** Cursors of finished walks: making a cursor costs microseconds, moving one back to the root does not. */
+  private spareCursors: Parser.TreeCursor[] = [];
+  private rootLevel: PathLevel | null = null;
 
   constructor(
     readonly path: string,
@@ -452,7 +467,20 @@ export class PythonSource {
   ) {
     this.tree = tree ?? parsePython(text);
     this.root = this.tree.rootNode;
-    functionIndexes.set(this.tree, new FunctionIndex(this.root, text));
+    functionIndexes.set(this.tree, new FunctionIndex(this));
+  }
+
+  /**
+   * A PathWalker at the root for one pass over the file; give it back with releaseWalker when the
+   * pass is over (its cursor is reused). Walks may overlap: each gets its own cursor.
+   */
+  walker(): PathWalker {
+    this.rootLevel ??= { type: this.root.type, start: this.root.startIndex, end: this.root.endIndex };
+    return new PathWalker(this.root, this.spareCursors.pop(), this.rootLevel);
+  }
+
+  releaseWalker(walker: PathWalker): void {
+    this.spareCursors.push(walker.rewound());
   }
 
   /** The node of `type` with exactly the range [start, end) (one native descent, then a short climb); throws if none. */
@@ -487,7 +515,7 @@ export class PythonSource {
   ): void {
     if (words.size === 0) return;
     const pattern = wordPattern(words);
-    const walker = new PathWalker(this.root);
+    const walker = this.walker();
     // One pair of accessors for every hit (they read `depth`): valid during the visit only.
     let depth = 0;
     const levelAt = (level: number) => {
@@ -505,6 +533,7 @@ export class PythonSource {
       if (leaf.type !== 'identifier' || leaf.start !== start || leaf.end !== end) continue;
       visit(m[0], levelAt, nodeAt, admitted);
     }
+    this.releaseWalker(walker);
   }
 
   /**
@@ -522,40 +551,44 @@ export class PythonSource {
     const hasCr = text.includes('\r');
     const out: { local: string; qualified: string }[] = [];
     let walker: PathWalker | null = null;
-    for (const m of text.matchAll(/\bimport\b/g)) {
-      const at = m.index!;
-      // (lastIndexOf('\r') in a text without one would scan back to its start: quadratic.)
-      let lineStart = at;
-      if (hasCr) while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
-      else lineStart = text.lastIndexOf('\n', at) + 1;
-      if (!IMPORT_LINE_PREFIX.test(text.slice(lineStart, at))) return null;
-      let end = text.indexOf('\n', at);
-      if (end < 0) end = text.length;
-      let statementText = text.slice(lineStart, end);
-      if (/[(\\#\r]/.test(statementText)) {
-        // Not one plain line: the statement runs to the first line break outside brackets and not
-        // after a backslash.
-        let depth = 0;
-        for (end = at; end < text.length; end++) {
-          const c = text[end];
-          if (c === '#') return null;
-          if (c === '(') depth++;
-          else if (c === ')') depth--;
-          else if ((c === '\n' || c === '\r') && depth <= 0 && text[end - 1] !== '\\' && !(c === '\n' && text[end - 1] === '\r' && text[end - 2] === '\\')) break;
+    try {
+      for (const m of text.matchAll(/\bimport\b/g)) {
+        const at = m.index!;
+        // (lastIndexOf('\r') in a text without one would scan back to its start: quadratic.)
+        let lineStart = at;
+        if (hasCr) while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
+        else lineStart = text.lastIndexOf('\n', at) + 1;
+        if (!IMPORT_LINE_PREFIX.test(text.slice(lineStart, at))) return null;
+        let end = text.indexOf('\n', at);
+        if (end < 0) end = text.length;
+        let statementText = text.slice(lineStart, end);
+        if (/[(\\#\r]/.test(statementText)) {
+          // Not one plain line: the statement runs to the first line break outside brackets and not
+          // after a backslash.
+          let depth = 0;
+          for (end = at; end < text.length; end++) {
+            const c = text[end];
+            if (c === '#') return null;
+            if (c === '(') depth++;
+            else if (c === ')') depth--;
+            else if ((c === '\n' || c === '\r') && depth <= 0 && text[end - 1] !== '\\' && !(c === '\n' && text[end - 1] === '\r' && text[end - 2] === '\\')) break;
+          }
+          statementText = text.slice(lineStart, end);
         }
-        statementText = text.slice(lineStart, end);
+        named.lastIndex = 0;
+        if (!named.test(statementText)) continue;
+        // Names a word: is it an import statement (not text in a string), and what does it bind?
+        walker ??= this.walker();
+        const found = importStatementAt(walker, at);
+        if (!found) continue;
+        const { depth, statement } = found;
+        const pairs = importedPairs(statement.type, text.slice(statement.start, statement.end)) ?? importedPairsFromNodes(walker.nodeAt(depth - 1));
+        out.push(...pairs);
       }
-      named.lastIndex = 0;
-      if (!named.test(statementText)) continue;
-      // Names a word: is it an import statement (not text in a string), and what does it bind?
-      walker ??= new PathWalker(this.root);
-      const found = importStatementAt(walker, at);
-      if (!found) continue;
-      const { depth, statement } = found;
-      const pairs = importedPairs(statement.type, text.slice(statement.start, statement.end)) ?? importedPairsFromNodes(walker.nodeAt(depth - 1));
-      out.push(...pairs);
+      return out;
+    } finally {
+      if (walker) this.releaseWalker(walker);
     }
-    return out;
   }
 
   /** The import bindings of one local name (looking through all of them per lookup is quadratic). */
@@ -575,7 +608,7 @@ export class PythonSource {
   imports(): ImportBinding[] {
     if (this.importsCache) return this.importsCache;
     const bindings: ImportBinding[] = [];
-    const walker = new PathWalker(this.root);
+    const walker = this.walker();
     for (const m of this.text.matchAll(/\bimport\b/g)) {
       const found = importStatementAt(walker, m.index!);
       if (!found) continue;
@@ -599,6 +632,7 @@ export class PythonSource {
       const statementRef = new LazyStatement(this.root, statement.start, statement.end, statement.type);
       for (const p of pairs) bindings.push(new LazyImportBinding(p.local, p.qualified, scope, statementRef));
     }
+    this.releaseWalker(walker);
     this.importsCache = bindings;
     return bindings;
   }

@@ -250,6 +250,37 @@ function parseErrorFinding(sink: FindingSink, text: string, start: number, end: 
   sink.add({ ...PARSE_ERROR, severity: 'error', fixable: undefined }, { ...range, message });
 }
 
+/** What a rule sees of one Python file (a class: one is made per rule and file). */
+class RuleContext implements PythonContext {
+  readonly path: string;
+  readonly text: string;
+
+  constructor(
+    file: SourceFile,
+    readonly workspace: Workspace,
+    readonly source: PythonSource,
+    readonly profile: RuntimeProfile,
+    readonly worker: PythonContext['worker'],
+    private readonly meta: Rule['meta'],
+    private readonly sink: FindingSink,
+  ) {
+    this.path = file.path;
+    this.text = file.text;
+  }
+
+  resolve(node: SyntaxNode): string | null {
+    return this.source.resolve(node);
+  }
+
+  report(r: Report): void {
+    this.sink.add(this.meta, r);
+  }
+
+  reportNode(node: SyntaxNode, message: string, fix?: Report['fix'], severity?: Severity): void {
+    this.sink.add(this.meta, { start: node.startIndex, end: node.endIndex, message, fix, severity });
+  }
+}
+
 function lintPython(
   file: SourceFile,
   rules: readonly Rule[],
@@ -281,27 +312,19 @@ function lintPython(
     return;
   }
   const worker = workspace.workerOf(file.path);
+  const pythonWorker = worker?.python ? worker : null;
   // words: the triggers that matter in this file, when the rule narrowed them (triggersFor).
   const running: { rule: Rule; ctx: PythonContext; visitors: PythonVisitors; visits: boolean; words?: string[] }[] = [];
   for (const rule of rules) {
     if (!rule.python || !rule.meta.languages.includes('python')) continue;
     if (rule.meta.appliesTo && (!profile.known || !rule.meta.appliesTo(profile))) continue;
-    const ctx: PythonContext = {
-      path: file.path,
-      text: file.text,
-      workspace,
-      source,
-      profile,
-      worker: worker?.python ? worker : null,
-      resolve: (node) => source.resolve(node),
-      report: (r) => sink.add(rule.meta, r),
-      reportNode: (node, message, fix, severity) => sink.add(rule.meta, { start: node.startIndex, end: node.endIndex, message, fix, severity }),
-    };
+    const ctx = new RuleContext(file, workspace, source, profile, pythonWorker, rule.meta, sink);
     sink.currentRule = rule.meta.code;
     sink.ran.add(rule.meta.code);
     const visitors = rule.python(ctx);
     // A rule with nothing to visit below the module in this file (it returned {}) needs no trigger words.
-    const visits = Object.entries(visitors).some(([type, visit]) => type !== 'module' && visit);
+    let visits = false;
+    for (const type in visitors) if (type !== 'module' && visitors[type]) visits = true;
     const words = visits && rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
     running.push({ rule, ctx, visitors, visits, words });
   }

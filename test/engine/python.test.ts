@@ -194,6 +194,30 @@ describe('PathWalker', () => {
     }
     expect(checked).toBeGreaterThan(500);
   });
+
+  it('a walker handed back is reused from the root, and walks may overlap', () => {
+    for (const file of files.slice(0, 5)) {
+      const text = readFileSync(join(CORPUS, file), 'utf8');
+      const source = new PythonSource(file, text);
+      const words = [...text.matchAll(/[A-Za-z_][A-Za-z0-9_]*/g)].map((m) => [m.index!, m.index! + m[0].length] as const);
+      const pathsOf = (walker: PathWalker, from: number) =>
+        words.slice(from).map(([start, end]) => walker.path.slice(0, walker.descend(start, end) + 1).map((l) => `${l.type} ${l.start}-${l.end}`).join('/'));
+      const fresh = pathsOf(new PathWalker(source.root), 0);
+      const first = source.walker();
+      // Half-way through one walk, another starts (a rule's walk inside the runner's).
+      const firstHalf = pathsOf(first, words.length >> 1);
+      const second = source.walker();
+      expect(pathsOf(second, 0)).toEqual(fresh);
+      source.releaseWalker(second);
+      expect(firstHalf).toEqual(fresh.slice(words.length >> 1));
+      source.releaseWalker(first);
+      // Both cursors are back at the root: any later walk sees the whole paths again.
+      const third = source.walker();
+      const fourth = source.walker();
+      expect(pathsOf(third, 0)).toEqual(fresh);
+      expect(pathsOf(fourth, 0)).toEqual(fresh);
+    }
+  });
 });
 
 interface SyntaxNodeLike {
