@@ -231,6 +231,14 @@ export interface PathLevel {
   end: number;
 }
 
+/** Node type names by grammar symbol id, filled as met: a number from the cursor costs less than a string. */
+const typeNames: string[] = [];
+
+function typeName(cursor: Parser.TreeCursor): string {
+  const id = cursor.nodeTypeId;
+  return (typeNames[id] ??= cursor.nodeType);
+}
+
 /**
  * Goes down to ranges in increasing offset order with one TreeCursor, keeping the path from the
  * root as plain data. In node-tree-sitter every node object costs microseconds (and `parent`
@@ -294,7 +302,7 @@ export class PathWalker {
         cursor.gotoParent();
         break;
       }
-      path.push({ type: cursor.nodeType, start: s, end: e });
+      path.push({ type: typeName(cursor), start: s, end: e });
       this.at++;
     }
     return path.length - 1;

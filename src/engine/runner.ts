@@ -97,8 +97,10 @@ function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<nu
       result.skipped.push({ path: file.path, reason: 'excluded by paths in the repository config' });
       continue;
     }
-    // Cheap test first: a text is never fewer UTF-8 bytes than UTF-16 units.
-    if (file.text.length > config.limits.max_file_bytes || Buffer.byteLength(file.text, 'utf8') > config.limits.max_file_bytes) {
+    // Counting UTF-8 bytes reads the whole text: a UTF-16 unit is at least one UTF-8 byte and at
+    // most three, so the count is needed only between those bounds.
+    const max = config.limits.max_file_bytes;
+    if (file.text.length > max || (file.text.length * 3 > max && Buffer.byteLength(file.text, 'utf8') > max)) {
       result.skipped.push({ path: file.path, reason: `larger than limits.max_file_bytes (${config.limits.max_file_bytes})` });
       continue;
     }
