@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
-import { analyze, applyFixes, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
+import { analyze, applyFixes, DEFAULT_CONFIG, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
 
 function readTree(dir: string): SourceFile[] {
   const out: SourceFile[] = [];
@@ -132,5 +132,36 @@ describe('unused noqa (PW100)', () => {
   it('stays quiet about rules that did not run (other profile, --select)', () => {
     const r = analyze({ files: files('x = 1  # noqa: PW004\n'), rules: RULES, select: ['PW002'] });
     expect(r.findings.filter((f) => f.code === 'PW100')).toEqual([]);
+  });
+});
+
+describe('Python files parsed ahead of their rules', () => {
+  // The runner parses a few Python files at a time before running their rules; a file's findings,
+  // notes and errors must not depend on the files around it.
+  const entry = (i: number) =>
+    `from workers import WorkerEntrypoint\nimport requests\n\nclass Default(WorkerEntrypoint):\n    async def fetch(self, request):\n        return requests.get("https://example.com/${i}")\n`;
+  const files: SourceFile[] = [
+    { path: 'w/wrangler.toml', text: 'main = "src/entry.py"\ncompatibility_date = "2025-06-01"\ncompatibility_flags = ["python_workers"]\n' },
+  ];
+  for (let i = 0; i < 40; i++) {
+    if (i % 7 === 3) files.push({ path: `w/src/big${i}.py`, text: `import js\n${'x = 1\n'.repeat(200)}` });
+    else if (i % 11 === 5) files.push({ path: `w/src/broken${i}.py`, text: 'import js\ndef f(:\n' });
+    else if (i % 13 === 6) files.push({ path: `elsewhere/plain${i}.py`, text: 'print("not a Worker")\n' });
+    else if (i % 9 === 8) files.push({ path: `w/excluded/e${i}.py`, text: entry(i) });
+    files.push({ path: `w/src/m${i}.py`, text: entry(i) });
+  }
+  const config = { ...DEFAULT_CONFIG, limits: { max_file_bytes: 1000 }, paths: { include: [], exclude: ['w/excluded/**'] } };
+
+  it('gives each file the findings, notes and errors it gets alone', () => {
+    const together = analyze({ files, rules: RULES, config });
+    const alone = files.map((f) => analyze({ files: [f], context: files, rules: RULES, config }));
+    expect(together.findings).toEqual(alone.flatMap((r) => r.findings).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column || (a.code < b.code ? -1 : 1))));
+    expect(together.skipped).toEqual(alone.flatMap((r) => r.skipped));
+    expect(together.ruleErrors).toEqual(alone.flatMap((r) => r.ruleErrors));
+    // The mix covers every kind of file the runner meets.
+    expect(together.findings.some((f) => f.code === 'PW003')).toBe(true);
+    expect(together.findings.some((f) => f.code === 'PW000')).toBe(true);
+    expect(together.skipped.some((s) => /max_file_bytes/.test(s.reason))).toBe(true);
+    expect(together.skipped.some((s) => /excluded/.test(s.reason))).toBe(true);
   });
 });
