@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { PythonContext } from '../../src/engine/rule.js';
 import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
-import { readsTextFirst, tokenBefore } from './python-edits.js';
+import { nameAt, nextTokenAt, readsTextFirst, tokenBefore } from './python-edits.js';
 
 export type EntrypointKind = 'WorkerEntrypoint' | 'DurableObject' | 'WorkflowEntrypoint';
 
@@ -193,63 +193,64 @@ export function isWorkerMain(ctx: PythonContext): boolean {
   return main === ctx.path;
 }
 
-/** What the text says about one word: whether it occurs, and whether it may name a function definition. */
-interface WordFacts {
-  /** The word occurs (in strings and comments too). */
-  present: boolean;
-  /** The word occurs right after a `def` keyword, or where the text cannot tell. */
-  defined: boolean;
-}
-
-const wordFactsCache = new WeakMap<PythonSource, Map<string, WordFacts>>();
+const definedCache = new WeakMap<PythonSource, Set<string>>();
 
 /**
- * The words wordFacts knows, in groups read by one scan each: the rules that run on a file ask for
- * a group or two (PW019 `scheduled`/`queue` everywhere, PW002 and PW020 the `on_` names and
- * `handler` from 2025-08-14, PW021 `fetch` in a main module before that).
+ * The names that follow a `def` word in the text (in strings and comments too: more than the
+ * file's function names, never fewer), read once per file. A function's name is the token right
+ * after `def`; nextTokenAt skips what tree-sitter skips between them (blanks, line continuations,
+ * comments), so the reading is exact where the `def` is code.
  */
-const WORD_GROUPS: readonly { words: readonly string[]; pattern: RegExp }[] = [
-  { words: ['scheduled', 'queue'], pattern: /\b(?:scheduled|queue)\b/g },
-  { words: ['on_fetch', 'on_scheduled', 'on_queue', 'handler'], pattern: /\b(?:on_fetch|on_scheduled|on_queue|handler)\b/g },
-  { words: ['fetch'], pattern: /\bfetch\b/g },
-];
-
-/**
- * What the text says about `words` (words of WORD_GROUPS), read once per file and group: whether
- * each occurs, and whether an occurrence may be the name of a function definition. A function's
- * name is the token right after `def` (tree-sitter skips only blanks, line continuations and
- * comments between them); tokenBefore answers null where a comment may hide the `def`, and such
- * an occurrence counts. When the tree has errors (readsTextFirst is false), every word is present
- * and defined.
- */
-export function wordFacts(ctx: PythonContext, words: readonly string[]): Map<string, WordFacts> {
-  const source = ctx.source;
-  let known = wordFactsCache.get(source);
-  if (!known) wordFactsCache.set(source, (known = new Map()));
-  for (const word of words) {
-    if (known.has(word)) continue;
-    const group = WORD_GROUPS.find((g) => g.words.includes(word));
-    if (!group) throw new Error(`wordFacts: ${word} is in no word group`);
-    const textFirst = readsTextFirst(source);
-    for (const w of group.words) known.set(w, { present: !textFirst, defined: !textFirst });
-    if (!textFirst) continue;
-    const { pattern } = group;
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(ctx.text); m; m = pattern.exec(ctx.text)) {
-      const facts = known.get(m[0])!;
-      facts.present = true;
-      if (facts.defined) continue;
-      const before = tokenBefore(source, m.index);
-      facts.defined = before === 'def' || before === null;
-    }
+export function namesAfterDef(source: PythonSource): Set<string> {
+  let names = definedCache.get(source);
+  if (names) return names;
+  names = new Set();
+  const text = source.text;
+  for (let at = text.indexOf('def'); at >= 0; at = text.indexOf('def', at + 3)) {
+    // A whole word (as `\bdef\b` finds it): `define`, `undef` and `_def` are names.
+    if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + 3))) continue;
+    const name = nameAt(text, nextTokenAt(source, at + 3));
+    if (name) names.add(name);
   }
-  return known;
+  definedCache.set(source, names);
+  return names;
 }
 
-/** The words among `names` that may name a function definition in this file (wordFacts). */
+/**
+ * The words among `names` that may name a function definition in this file: those that follow a
+ * `def` (namesAfterDef). When the tree has errors (readsTextFirst is false), all of them.
+ */
 export function definedNames(ctx: PythonContext, names: readonly string[]): string[] {
-  const facts = wordFacts(ctx, names);
-  return names.filter((n) => facts.get(n)!.defined);
+  if (!readsTextFirst(ctx.source)) return [...names];
+  const defined = namesAfterDef(ctx.source);
+  const out: string[] = [];
+  for (const n of names) if (defined.has(n)) out.push(n);
+  return out;
+}
+
+const presentCache = new WeakMap<PythonSource, Map<string, boolean>>();
+
+/** Whether `word` occurs in the text as a whole word (in strings and comments too); true when the tree has errors. */
+export function mentions(ctx: PythonContext, word: string): boolean {
+  if (!readsTextFirst(ctx.source)) return true;
+  let known = presentCache.get(ctx.source);
+  if (!known) presentCache.set(ctx.source, (known = new Map()));
+  let present = known.get(word);
+  if (present === undefined) {
+    present = false;
+    const text = ctx.text;
+    for (let at = text.indexOf(word); at >= 0 && !present; at = text.indexOf(word, at + 1)) present = wholeWordAt(text, at, at + word.length);
+    known.set(word, present);
+  }
+  return present;
+}
+
+function wholeWordAt(text: string, at: number, end: number): boolean {
+  return !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(end));
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**
