@@ -33,7 +33,7 @@ function topLevelFunction(stmt: SyntaxNode): { def: SyntaxNode; decorators: Synt
 function candidateStatements(ctx: PythonContext, root: SyntaxNode): SyntaxNode[] {
   if (!readsTextFirst(ctx.source)) return root.namedChildren;
   const words = new Set(definedNames(ctx, LEGACY_NAMES));
-  if (mentions(ctx, 'handler')) {
+  if (mentions(ctx, 'handler', 3)) {
     words.add('handler');
     for (const b of ctx.source.imports()) if (b.qualified === 'workers.handler') words.add(b.local);
   }

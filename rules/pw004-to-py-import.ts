@@ -1,9 +1,25 @@
 import type { PythonVisitors, Rule } from '../src/engine/rule.js';
-import { asPrimary, importedModuleNames, importedName, importedNames, readsTextFirst, removeImportedName } from './lib/python-edits.js';
+import type { PythonSource } from '../src/engine/python.js';
+import { asPrimary, importBindings, importedModuleNames, importedName, importedNames, qualifiedName, readsTextFirst, removeImportedName } from './lib/python-edits.js';
 
 const TO_PY = new Set(['pyodide.ffi.to_py', 'pyodide.to_py']);
 /** Imports through which `to_py` can be named: the function itself or a module it lives in. */
 const REACHES_TO_PY = new Set([...TO_PY, 'pyodide', 'pyodide.ffi']);
+
+/**
+ * Whether the import statements read from the text (more than the file's, never fewer) can bind a
+ * name in REACHES_TO_PY: `import pyodide…`, or `from pyodide import` / `from pyodide.ffi import`
+ * with a name that makes one (only those lists are read).
+ */
+function mayReachToPy(source: PythonSource): boolean {
+  const { heads } = importedModuleNames(source);
+  if (heads.imported.has('pyodide')) return true;
+  if (!heads.from.has('pyodide')) return false;
+  for (const module of ['pyodide', 'pyodide.ffi']) {
+    for (const b of importBindings(source, module)) if (REACHES_TO_PY.has(qualifiedName(b))) return true;
+  }
+  return false;
+}
 
 /**
  * For a hit at `start`: the name right before `.`+hit on the same line (`ffi` in `ffi.to_py`),
@@ -68,7 +84,7 @@ export const rule: Rule = {
     // pyodide's to_py is reached through can have a finding, so the others skip the trigger scan.
     // The text answers first for most files (`from pyodide.ffi import to_js` binds nothing that
     // reaches to_py): reading every import of a file (imports()) costs a few percent of its parse.
-    if (readsTextFirst(ctx.source) && !importedModuleNames(ctx.source).bindings.some((b) => REACHES_TO_PY.has(b.qualified))) return {};
+    if (readsTextFirst(ctx.source) && !mayReachToPy(ctx.source)) return {};
     if (!ctx.source.imports().some((b) => REACHES_TO_PY.has(b.qualified))) return {};
     return {
       import_from_statement(node) {

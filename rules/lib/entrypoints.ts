@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { PythonContext } from '../../src/engine/rule.js';
 import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
-import { nameAt, nextTokenAt, readsTextFirst, tokenBefore } from './python-edits.js';
+import { isNameChar, nextTokenAt, readsTextFirst, tokenBefore } from './python-edits.js';
 
 export type EntrypointKind = 'WorkerEntrypoint' | 'DurableObject' | 'WorkflowEntrypoint';
 
@@ -195,25 +195,33 @@ export function isWorkerMain(ctx: PythonContext): boolean {
 
 const definedCache = new WeakMap<PythonSource, Set<string>>();
 
+/** The names definedNames knows: handler names the rules look for by their definition. */
+const DEF_WORDS: readonly string[] = ['fetch', 'scheduled', 'queue', 'on_fetch', 'on_scheduled', 'on_queue'];
+
 /**
- * The names that follow a `def` word in the text (in strings and comments too: more than the
- * file's function names, never fewer), read once per file. A function's name is the token right
- * after `def`; nextTokenAt skips what tree-sitter skips between them (blanks, line continuations,
- * comments), so the reading is exact where the `def` is code.
+ * The words of DEF_WORDS that follow a `def` word in the text (in strings and comments too: more
+ * than the file's function names, never fewer), read once per file. A function's name is the
+ * token right after `def`; nextTokenAt skips what tree-sitter skips between them (blanks, line
+ * continuations, comments), so the reading is exact where the `def` is code.
  */
-export function namesAfterDef(source: PythonSource): Set<string> {
-  let names = definedCache.get(source);
-  if (names) return names;
-  names = new Set();
+function wordsAfterDef(source: PythonSource): Set<string> {
+  let words = definedCache.get(source);
+  if (words) return words;
+  words = new Set();
   const text = source.text;
   for (let at = text.indexOf('def'); at >= 0; at = text.indexOf('def', at + 3)) {
     // A whole word (as `\bdef\b` finds it): `define`, `undef` and `_def` are names.
     if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + 3))) continue;
-    const name = nameAt(text, nextTokenAt(source, at + 3));
-    if (name) names.add(name);
+    const start = nextTokenAt(source, at + 3);
+    const c = text.charCodeAt(start);
+    // (Most names start with none of the words' letters: nothing to compare.)
+    if (c !== 102 /* f */ && c !== 115 /* s */ && c !== 113 /* q */ && c !== 111 /* o */) continue;
+    for (const word of DEF_WORDS) {
+      if (text.startsWith(word, start) && !isNameChar(text.charCodeAt(start + word.length))) words.add(word);
+    }
   }
-  definedCache.set(source, names);
-  return names;
+  definedCache.set(source, words);
+  return words;
 }
 
 /**
@@ -222,7 +230,8 @@ export function namesAfterDef(source: PythonSource): Set<string> {
  */
 export function definedNames(ctx: PythonContext, names: readonly string[]): string[] {
   if (!readsTextFirst(ctx.source)) return [...names];
-  const defined = namesAfterDef(ctx.source);
+  for (const n of names) if (!DEF_WORDS.includes(n)) throw new Error(`definedNames: ${n} is not among the words read`);
+  const defined = wordsAfterDef(ctx.source);
   const out: string[] = [];
   for (const n of names) if (defined.has(n)) out.push(n);
   return out;
@@ -230,8 +239,12 @@ export function definedNames(ctx: PythonContext, names: readonly string[]): stri
 
 const presentCache = new WeakMap<PythonSource, Map<string, boolean>>();
 
-/** Whether `word` occurs in the text as a whole word (in strings and comments too); true when the tree has errors. */
-export function mentions(ctx: PythonContext, word: string): boolean {
+/**
+ * Whether `word` occurs in the text as a whole word (in strings and comments too); true when the
+ * tree has errors. The search looks for the part of the word from `anchor` on: one that starts
+ * with a rarer letter scans faster (`dler` of `handler`).
+ */
+export function mentions(ctx: PythonContext, word: string, anchor = 0): boolean {
   if (!readsTextFirst(ctx.source)) return true;
   let known = presentCache.get(ctx.source);
   if (!known) presentCache.set(ctx.source, (known = new Map()));
@@ -239,7 +252,10 @@ export function mentions(ctx: PythonContext, word: string): boolean {
   if (present === undefined) {
     present = false;
     const text = ctx.text;
-    for (let at = text.indexOf(word); at >= 0 && !present; at = text.indexOf(word, at + 1)) present = wholeWordAt(text, at, at + word.length);
+    const part = word.slice(anchor);
+    for (let at = text.indexOf(part, anchor); at >= 0 && !present; at = text.indexOf(part, at + 1)) {
+      present = text.startsWith(word, at - anchor) && wholeWordAt(text, at - anchor, at - anchor + word.length);
+    }
     known.set(word, present);
   }
   return present;

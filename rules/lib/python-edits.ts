@@ -42,7 +42,7 @@ function isWordChar(c: number): boolean {
 }
 
 /** A character of an identifier as tree-sitter reads one: ASCII word characters, or any non-ASCII character that is not white space. */
-function isNameChar(c: number): boolean {
+export function isNameChar(c: number): boolean {
   return isWordChar(c) || (c > 127 && !isBlank(c));
 }
 
@@ -151,13 +151,60 @@ export interface ImportedModuleNames {
   fromModules: string[];
   /** The first segments of `imported` and of `fromModules`. */
   heads: { imported: Set<string>; from: Set<string> };
-  /**
-   * The bindings the statements read make, as PythonSource.imports() spells them (`import a.b`
-   * binds `a` to `a`, `import a.b as c` binds `c` to `a.b`, `from m import x as y` binds `y` to
-   * `m.x`; relative modules keep their dots). More than the file's, never fewer: words in strings
-   * and comments are read too.
-   */
-  bindings: { local: string; qualified: string }[];
+  /** Where the names of each import list start (after `import`), and the module of a `from` statement's list ('' for `import a, b`; relative ones keep their dots). */
+  lists: { at: number; module: string }[];
+}
+
+/** An import binding read from the text: `local` is bound to `module` + '.' + `name` (to `name` when module is ''). */
+export interface TextBinding {
+  local: string;
+  module: string;
+  name: string;
+}
+
+/** The qualified name a TextBinding binds, as PythonSource.imports() spells it. */
+export function qualifiedName(b: TextBinding): string {
+  return b.module ? `${b.module}.${b.name}` : b.name;
+}
+
+const bindingsCache = new WeakMap<PythonSource, TextBinding[]>();
+
+/**
+ * The bindings the import statements importedModuleNames reads make (`import a.b` binds `a` to
+ * `a`, `import a.b as c` binds `c` to `a.b`, `from m import x as y` binds `y` to `m.x`). More than
+ * the file's, never fewer: words in strings and comments are read too. `module`, when given, limits
+ * them to the `from module import` lists (read only those).
+ */
+export function importBindings(source: PythonSource, module?: string): TextBinding[] {
+  if (module === undefined) {
+    let all = bindingsCache.get(source);
+    if (!all) bindingsCache.set(source, (all = readBindings(source, undefined)));
+    return all;
+  }
+  return readBindings(source, module);
+}
+
+function readBindings(source: PythonSource, only: string | undefined): TextBinding[] {
+  const text = source.text;
+  const out: TextBinding[] = [];
+  for (const { at, module } of importedModuleNames(source).lists) {
+    if (only !== undefined && module !== only) continue;
+    let i = nextTokenAt(source, at);
+    if (module && text.charCodeAt(i) === 40 /* ( */) i++;
+    for (;;) {
+      const name = readDotted(source, i);
+      if (!name) break;
+      const head = readHead;
+      i = nextTokenAt(source, readEnd);
+      const alias = readAlias(source, i);
+      if (alias) i = nextTokenAt(source, readEnd);
+      // `import a.b` binds a; `from m import a.b` (tree-sitter reads it) binds the whole name.
+      out.push(module ? { local: alias || name, module, name } : alias ? { local: alias, module: '', name } : { local: head, module: '', name: head });
+      if (text.charCodeAt(i) !== 44 /* , */) break;
+      i++;
+    }
+  }
+  return out;
 }
 
 const importedModulesCache = new WeakMap<PythonSource, ImportedModuleNames>();
@@ -223,16 +270,31 @@ function wholeWord(text: string, at: number, end: number): boolean {
  * The module of the `from` statement an `import` keyword at `at` ends (`a.b` of `from a.b import`,
  * `..` of `from .. import`), read backwards: '' when the tokens before it are no `from` and a
  * module, null when the text cannot tell (a comment may hide a token). Sets readEnd to the offset
- * after the module.
+ * after the module and readHead to its first name ('' for a relative module).
  */
 function fromModuleBefore(source: PythonSource, at: number): string | null {
-  let module = '';
+  const text = source.text;
   let afterName = false;
+  let length = 0;
+  let start = at;
+  let head = '';
   for (let end = at; ; ) {
     const token = prevToken(source, end);
     if (token === null) return null;
     if (end === at) readEnd = prevStart + token.length;
-    if (token === 'from') return module;
+    if (token === 'from') {
+      if (length === 0) return '';
+      readHead = head.charCodeAt(0) === 46 ? '' : head;
+      // Most modules are written without blanks: one slice of the text.
+      if (readEnd - start === length) return text.slice(start, readEnd);
+      let module = '';
+      for (let i = start; i < readEnd; i = nextTokenAt(source, i)) {
+        const name = nameAt(text, i);
+        module += name || '.';
+        i += name.length || 1;
+      }
+      return module;
+    }
     if (token === '.') {
       afterName = false;
     } else if (!afterName && token !== '' && isWordChar(token.charCodeAt(0))) {
@@ -240,8 +302,9 @@ function fromModuleBefore(source: PythonSource, at: number): string | null {
     } else {
       return '';
     }
-    module = token + module;
-    end = prevStart;
+    head = token;
+    length += token.length;
+    start = end = prevStart;
   }
 }
 
@@ -265,11 +328,15 @@ function readImports(source: PythonSource, found: ImportedModuleNames, backwards
       const moduleEnd = dotted ? readEnd : i;
       const keyword = nextTokenAt(source, moduleEnd);
       if (!isWordAt(text, keyword, 'import')) {
-        if (dotted && !dots) addFromModule(found, dotted);
+        if (dotted && !dots) {
+          found.fromModules.push(dotted);
+          found.heads.from.add(readHead);
+        }
         continue;
       }
       if (onOneLine(text, moduleEnd, keyword)) paired.push(keyword);
-      addFromStatement(source, found, dots + dotted, keyword + 6);
+      if (dotted && !dots) found.heads.from.add(readHead);
+      addFromStatement(found, dots + dotted, keyword + 6);
     }
   }
   let next = 0;
@@ -282,7 +349,8 @@ function readImports(source: PythonSource, found: ImportedModuleNames, backwards
       if (module === null) return false;
       if (module) {
         const sameLine = onOneLine(text, readEnd, at);
-        addFromStatement(source, found, module, at + 6);
+        if (readHead) found.heads.from.add(readHead);
+        addFromStatement(found, module, at + 6);
         // `from m` on an earlier line may end another statement (`yield from m`): the names are
         // read as modules too.
         if (sameLine) continue;
@@ -292,17 +360,15 @@ function readImports(source: PythonSource, found: ImportedModuleNames, backwards
       if (next < paired.length && paired[next] === at) continue;
     }
     // `import a.b as c, d`: a dotted name, maybe `as` and a name, then `,` and the next item.
+    found.lists.push({ at: m + 5, module: '' });
     let i = m + 5;
     for (;;) {
       const item = readDotted(source, i);
       if (!item) break;
-      const head = readHead;
       found.imported.push(item);
-      found.heads.imported.add(head);
+      found.heads.imported.add(readHead);
       i = nextTokenAt(source, readEnd);
-      const alias = readAlias(source, i);
-      if (alias) i = nextTokenAt(source, readEnd);
-      found.bindings.push(alias ? { local: alias, qualified: item } : { local: head, qualified: head });
+      if (readAlias(source, i)) i = nextTokenAt(source, readEnd);
       if (text.charCodeAt(i) !== 44 /* , */) break;
       i++;
     }
@@ -317,29 +383,10 @@ function onOneLine(text: string, from: number, to: number): boolean {
   return i === to;
 }
 
-function addFromModule(found: ImportedModuleNames, module: string): void {
-  if (module.charCodeAt(0) === 46 /* . */) return;
-  found.fromModules.push(module);
-  const dot = module.indexOf('.');
-  found.heads.from.add(dot < 0 ? module : module.slice(0, dot));
-}
-
-/** `from module import x as y, z`, from after `import` on. */
-function addFromStatement(source: PythonSource, found: ImportedModuleNames, module: string, after: number): void {
-  const text = source.text;
-  addFromModule(found, module);
-  let i = nextTokenAt(source, after);
-  if (text.charCodeAt(i) === 40 /* ( */) i++;
-  for (;;) {
-    const name = readDotted(source, i);
-    if (!name) break;
-    i = nextTokenAt(source, readEnd);
-    const alias = readAlias(source, i);
-    if (alias) i = nextTokenAt(source, readEnd);
-    found.bindings.push({ local: alias || name, qualified: module + '.' + name });
-    if (text.charCodeAt(i) !== 44 /* , */) break;
-    i++;
-  }
+/** A `from module import` statement whose names start at `after`: its module (not relative) and where to read its names. */
+function addFromStatement(found: ImportedModuleNames, module: string, after: number): void {
+  if (module.charCodeAt(0) !== 46 /* . */) found.fromModules.push(module);
+  found.lists.push({ at: after, module });
 }
 
 /**
@@ -366,7 +413,7 @@ export function readImportedModuleNames(source: PythonSource): ImportedModuleNam
 }
 
 function emptyImportNames(): ImportedModuleNames {
-  return { imported: [], fromModules: [], heads: { imported: new Set(), from: new Set() }, bindings: [] };
+  return { imported: [], fromModules: [], heads: { imported: new Set(), from: new Set() }, lists: [] };
 }
 
 /** The imported-name nodes of an import_from_statement (dotted_name or aliased_import). */

@@ -13,8 +13,8 @@ import { rule as pw018 } from '../../rules/pw018-stdlib-unavailable.js';
 import { rule as pw019 } from '../../rules/pw019-handler-too-few-parameters.js';
 import { rule as pw020 } from '../../rules/pw020-entrypoint-method-on-prefix.js';
 import { rule as pw021 } from '../../rules/pw021-global-handler-without-on-prefix.js';
-import { definedNames } from '../../rules/lib/entrypoints.js';
-import { importedModuleNames, nextTokenAt, textShortcuts, tokenBefore } from '../../rules/lib/python-edits.js';
+import { definedNames, mentions } from '../../rules/lib/entrypoints.js';
+import { importBindings, importedModuleNames, nextTokenAt, qualifiedName, textShortcuts, tokenBefore } from '../../rules/lib/python-edits.js';
 import { analyze, PythonSource, type Finding, type Rule, type SourceFile } from '../../src/engine/index.js';
 import type { PythonContext } from '../../src/engine/rule.js';
 import { workerFiles, type Profile } from '../helpers/rule-tester.js';
@@ -144,16 +144,24 @@ describe('text readers', () => {
     expect(definedNames(ctxOf('def f(:\n    pass\n'), ['fetch'])).toEqual(['fetch']);
   });
 
+  it('mentions: a whole word, searched from a part of it', () => {
+    expect(mentions(ctxOf('x = error_handler\nhandlers = 1\n'), 'handler', 3)).toBe(false);
+    expect(mentions(ctxOf('x = error_handler\n@handler\ndef f(): pass\n'), 'handler', 3)).toBe(true);
+    expect(mentions(ctxOf('"handler"\n'), 'handler')).toBe(true);
+    expect(mentions(ctxOf('dler = 1\n'), 'handler', 3)).toBe(false);
+    expect(() => definedNames(ctxOf('def f(): pass\n'), ['f'])).toThrow();
+  });
+
   it('importedModuleNames reads the modules of import statements', () => {
-    const names = importedModuleNames(
-      source('import a.b as c, d\nfrom e.f import (g, h)\nfrom . import i\nfrom\\\n  j import k\nimport l, \\\n  m\ns = "import n, import o"\n'),
-    );
+    const file = source('import a.b as c, d\nfrom e.f import (g, h)\nfrom . import i\nfrom\\\n  j import k\nimport l, \\\n  m\ns = "import n, import o"\n');
+    const names = importedModuleNames(file);
     // More than the modules (words of a string), never fewer.
     expect(names.imported).toEqual(['a.b', 'd', 'l', 'm', 'n', 'o']);
     expect(names.fromModules).toEqual(['e.f', 'j']);
     expect([...names.heads.imported]).toEqual(['a', 'd', 'l', 'm', 'n', 'o']);
     expect([...names.heads.from]).toEqual(['e', 'j']);
-    expect(names.bindings).toEqual([
+    expect(importBindings(file, 'e.f').map((b) => `${b.local}=${qualifiedName(b)}`)).toEqual(['g=e.f.g', 'h=e.f.h']);
+    expect(importBindings(file).map((b) => ({ local: b.local, qualified: qualifiedName(b) }))).toEqual([
       { local: 'c', qualified: 'a.b' },
       { local: 'd', qualified: 'd' },
       { local: 'g', qualified: 'e.f.g' },
@@ -169,8 +177,9 @@ describe('text readers', () => {
 
   it('importedModuleNames: a comment before an import is read forwards, and never hides the import after it', () => {
     const read = (text: string) => {
-      const names = importedModuleNames(source(text));
-      return { imported: names.imported, from: names.fromModules, bindings: names.bindings.map((b) => `${b.local}=${b.qualified}`) };
+      const file = source(text);
+      const names = importedModuleNames(file);
+      return { imported: names.imported, from: names.fromModules, bindings: importBindings(file).map((b) => `${b.local}=${qualifiedName(b)}`) };
     };
     // A comment ending in `from` or in `import a,` before an import line (read forwards, the names
     // after such words once hid the import on the next line).
