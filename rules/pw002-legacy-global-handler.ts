@@ -2,10 +2,11 @@ import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetEdit } from '../src/engine/types.js';
 import { detectEol } from '../src/engine/text.js';
-import { definedNames, wordFacts } from './lib/entrypoints.js';
+import { definedNames, mentions } from './lib/entrypoints.js';
 import { ensureFromImport, readsTextFirst, statementLineSpan } from './lib/python-edits.js';
 
 const LEGACY_HANDLERS: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
+const LEGACY_NAMES = Object.keys(LEGACY_HANDLERS);
 
 /** The function definition and decorators of a top-level statement, or null. */
 function topLevelFunction(stmt: SyntaxNode): { def: SyntaxNode; decorators: SyntaxNode[] } | null {
@@ -31,11 +32,8 @@ function topLevelFunction(stmt: SyntaxNode): { def: SyntaxNode; decorators: Synt
  */
 function candidateStatements(ctx: PythonContext, root: SyntaxNode): SyntaxNode[] {
   if (!readsTextFirst(ctx.source)) return root.namedChildren;
-  const legacy = Object.keys(LEGACY_HANDLERS);
-  // One scan of the text for the four words.
-  const handlerPresent = wordFacts(ctx, [...legacy, 'handler']).get('handler')!.present;
-  const words = new Set(definedNames(ctx, legacy));
-  if (handlerPresent) {
+  const words = new Set(definedNames(ctx, LEGACY_NAMES));
+  if (mentions(ctx, 'handler', 3)) {
     words.add('handler');
     for (const b of ctx.source.imports()) if (b.qualified === 'workers.handler') words.add(b.local);
   }

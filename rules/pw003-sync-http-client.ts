@@ -41,8 +41,10 @@ const REPORTED_PREFIXES = new Set(REPORTED.flatMap((q) => q.split('.').map((_, i
  * most Worker files, cannot.
  */
 function fromModuleMatters(module: string): boolean {
-  return REPORTED_PREFIXES.has(module) || REPORTED.some((q) => module.startsWith(q + '.'));
+  return REPORTED_PREFIXES.has(module) || REPORTED_WITH_DOT.some((q) => module.startsWith(q));
 }
+
+const REPORTED_WITH_DOT = REPORTED.map((q) => `${q}.`);
 
 /** A callee written as a dotted name on one line, then `(`, read from a call's start. */
 const CALLEE = /([A-Za-z_][A-Za-z0-9_]*(?:[ \t]*\.[ \t]*[A-Za-z_][A-Za-z0-9_]*)*)[ \t]*\(/y;
@@ -95,6 +97,9 @@ function asyncClientSketch(ctx: PythonContext, call: SyntaxNode, qualified: stri
   };
 }
 
+const WORDS_312 = ['requests', 'urllib3', 'httpx', 'urllib', 'http'];
+const WORDS_313 = ['urllib', 'http'];
+
 export const rule: Rule = {
   meta: {
     code: 'PW003',
@@ -135,10 +140,22 @@ export const rule: Rule = {
   // through an import whose module starts with the word (`import requests`, `from http.client
   // import HTTPConnection`), whatever alias it binds.
   triggersFor(ctx) {
-    const words = ctx.profile.python === '3.12' ? ['requests', 'urllib3', 'httpx', 'urllib', 'http'] : ['urllib', 'http'];
+    const words = ctx.profile.python === '3.12' ? WORDS_312 : WORDS_313;
     if (!readsTextFirst(ctx.source)) return words;
     const { fromModules, heads } = importedModuleNames(ctx.source);
-    return words.filter((w) => heads.imported.has(w) || (heads.from.has(w) && fromModules.some((m) => headIs(m, w) && fromModuleMatters(m))));
+    const out: string[] = [];
+    for (const w of words) {
+      if (heads.imported.has(w)) out.push(w);
+      else if (heads.from.has(w)) {
+        for (const m of fromModules) {
+          if (headIs(m, w) && fromModuleMatters(m)) {
+            out.push(w);
+            break;
+          }
+        }
+      }
+    }
+    return out;
   },
   // A reported call has a hit as its callee's head (`requests.get(…)`, `urlopen(…)`): the next
   // token is `.` or `(`. A word right after `import` is never in a call (one after `from` may be:

@@ -1,20 +1,25 @@
 import type { PythonVisitors, Rule } from '../src/engine/rule.js';
-import { asPrimary, importedName, importedNames, readsTextFirst, removeImportedName } from './lib/python-edits.js';
+import type { PythonSource } from '../src/engine/python.js';
+import { asPrimary, importBindings, importedModuleNames, importedName, importedNames, qualifiedName, readsTextFirst, removeImportedName } from './lib/python-edits.js';
 
 const TO_PY = new Set(['pyodide.ffi.to_py', 'pyodide.to_py']);
 /** Imports through which `to_py` can be named: the function itself or a module it lives in. */
 const REACHES_TO_PY = new Set([...TO_PY, 'pyodide', 'pyodide.ffi']);
 
 /**
- * Whether the text can hold an import that binds a name in REACHES_TO_PY, which is the case only
- * when some `to_py` is not written right after a `.` (it is then an imported name, a call or a
- * definition), or some `pyodide` is not in the shape `from pyodide.x` (`import pyodide…`,
- * `from pyodide import ffi`). `from pyodide.ffi import to_js` and `x.to_py()` — what nearly every
- * Worker file holds — are neither. Only blanks on the same line count between the words; anything
- * else there (a line break, a comment) makes the answer yes.
+ * Whether the import statements read from the text (more than the file's, never fewer) can bind a
+ * name in REACHES_TO_PY: `import pyodide…`, or `from pyodide import` / `from pyodide.ffi import`
+ * with a name that makes one (only those lists are read).
  */
-// The look-behinds come after the word, so that they are tried only where the word is.
-const MAY_IMPORT_TO_PY = /\bto_py\b(?<!\.[ \t\f]*to_py)|\bpyodide\b(?![ \t\f]*\.)|\bpyodide\b(?<!\bfrom[ \t\f]+pyodide)/;
+function mayReachToPy(source: PythonSource): boolean {
+  const { heads } = importedModuleNames(source);
+  if (heads.imported.has('pyodide')) return true;
+  if (!heads.from.has('pyodide')) return false;
+  for (const module of ['pyodide', 'pyodide.ffi']) {
+    for (const b of importBindings(source, module)) if (REACHES_TO_PY.has(qualifiedName(b))) return true;
+  }
+  return false;
+}
 
 /**
  * For a hit at `start`: the name right before `.`+hit on the same line (`ffi` in `ffi.to_py`),
@@ -77,9 +82,9 @@ export const rule: Rule = {
   python(ctx): PythonVisitors {
     // `.to_py()` method calls are everywhere in Worker code; only a file that imports something
     // pyodide's to_py is reached through can have a finding, so the others skip the trigger scan.
-    // The text answers first for most files: reading every import of a file (imports()) costs a
-    // few percent of its parse.
-    if (readsTextFirst(ctx.source) && !MAY_IMPORT_TO_PY.test(ctx.text)) return {};
+    // The text answers first for most files (`from pyodide.ffi import to_js` binds nothing that
+    // reaches to_py): reading every import of a file (imports()) costs a few percent of its parse.
+    if (readsTextFirst(ctx.source) && !mayReachToPy(ctx.source)) return {};
     if (!ctx.source.imports().some((b) => REACHES_TO_PY.has(b.qualified))) return {};
     return {
       import_from_statement(node) {

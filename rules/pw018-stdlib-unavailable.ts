@@ -85,6 +85,11 @@ function triggerWords(): string[] {
   return (triggers = [...words].sort());
 }
 
+let triggerWordSet: Set<string> | null = null;
+function triggerSet(): Set<string> {
+  return (triggerWordSet ??= new Set(triggerWords()));
+}
+
 /** The versions a claim must hold for: the profile's, or all of them when the runtime is unknown. */
 function versionsFor(profile: RuntimeProfile): readonly Version[] {
   return profile.known && profile.pyodide ? [profile.pyodide] : VERSIONS;
@@ -208,8 +213,13 @@ export const rule: Rule = {
   triggersFor(ctx) {
     const words = triggerWords();
     if (!readsTextFirst(ctx.source)) return words;
+    // The few heads of the file looked up among the many words, in the words' (sorted) order.
     const { heads } = importedModuleNames(ctx.source);
-    return words.filter((w) => heads.imported.has(w) || heads.from.has(w));
+    const set = triggerSet();
+    const out: string[] = [];
+    for (const h of heads.imported) if (set.has(h)) out.push(h);
+    for (const h of heads.from) if (set.has(h) && !heads.imported.has(h)) out.push(h);
+    return out.length > 1 ? out.sort() : out;
   },
   // A hit matters as the module of an import (right after `import`, `from` or a `,` of an import
   // list) or as the head of a callee (`threading.Thread(…)`, `Thread(…)`): the next token is `.`

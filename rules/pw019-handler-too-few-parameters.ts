@@ -32,6 +32,8 @@ function freshNames(def: SyntaxNode, wanted: readonly string[], taken: Set<strin
   return out;
 }
 
+const STRICT_NAMES = Object.keys(STRICT_HANDLERS);
+
 export const rule: Rule = {
   meta: {
     code: 'PW019',
@@ -66,7 +68,7 @@ export const rule: Rule = {
   triggers: Object.keys(STRICT_HANDLERS),
   // `queue` and `scheduled` are common words; the rule looks only at methods of those names, and
   // a file where neither follows a `def` has none (most files: no trigger scan at all).
-  triggersFor: (ctx) => definedNames(ctx, Object.keys(STRICT_HANDLERS)),
+  triggersFor: (ctx) => definedNames(ctx, STRICT_NAMES),
   // The visitor reads a method by its name: only the name right after `def` leads to one.
   triggerHit: (ctx, word, start) => Object.hasOwn(STRICT_HANDLERS, word) && mayNameDefinition(ctx, start),
   python(ctx) {

@@ -4,6 +4,8 @@ import { definedNames, entrypointKind, functionName, mayNameDefinition, methodCl
 
 const RENAMES: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
 
+const RENAMED = Object.keys(RENAMES);
+
 export const rule: Rule = {
   meta: {
     code: 'PW020',
@@ -36,7 +38,7 @@ export const rule: Rule = {
   },
   triggers: Object.keys(RENAMES),
   // Only methods of these names are read: a file where none follows a `def` needs no trigger scan.
-  triggersFor: (ctx) => definedNames(ctx, Object.keys(RENAMES)),
+  triggersFor: (ctx) => definedNames(ctx, RENAMED),
   // The visitor reads a method by its name: only the name right after `def` leads to one.
   triggerHit: (ctx, word, start) => Object.hasOwn(RENAMES, word) && mayNameDefinition(ctx, start),
   python(ctx) {

@@ -23,6 +23,8 @@ function looksLikeHandler(def: SyntaxNode): boolean {
   return (first !== undefined && EVENT_PARAMS.has(parameterName(first))) || shape.names.has('env');
 }
 
+const HANDLER_NAMES = Object.keys(HANDLERS);
+
 export const rule: Rule = {
   meta: {
     code: 'PW021',
@@ -56,7 +58,7 @@ export const rule: Rule = {
   triggers: Object.keys(HANDLERS),
   // `fetch` is called everywhere in Worker code (and `js_fetch`-style aliases of it become
   // triggers too): only a file where one of the names follows a `def` is scanned.
-  triggersFor: (ctx) => (isWorkerMain(ctx) ? definedNames(ctx, Object.keys(HANDLERS)) : []),
+  triggersFor: (ctx) => (isWorkerMain(ctx) ? definedNames(ctx, HANDLER_NAMES) : []),
   // The visitor reads a function by its name: only the name right after `def` leads to one.
   triggerHit: (ctx, word, start) => Object.hasOwn(HANDLERS, word) && mayNameDefinition(ctx, start),
   python(ctx): PythonVisitors {

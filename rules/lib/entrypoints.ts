@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { PythonContext } from '../../src/engine/rule.js';
 import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
-import { readsTextFirst, tokenBefore } from './python-edits.js';
+import { isNameChar, nextTokenAt, readsTextFirst, tokenBefore } from './python-edits.js';
 
 export type EntrypointKind = 'WorkerEntrypoint' | 'DurableObject' | 'WorkflowEntrypoint';
 
@@ -193,63 +193,80 @@ export function isWorkerMain(ctx: PythonContext): boolean {
   return main === ctx.path;
 }
 
-/** What the text says about one word: whether it occurs, and whether it may name a function definition. */
-interface WordFacts {
-  /** The word occurs (in strings and comments too). */
-  present: boolean;
-  /** The word occurs right after a `def` keyword, or where the text cannot tell. */
-  defined: boolean;
-}
+const definedCache = new WeakMap<PythonSource, Set<string>>();
 
-const wordFactsCache = new WeakMap<PythonSource, Map<string, WordFacts>>();
+/** The names definedNames knows: handler names the rules look for by their definition. */
+const DEF_WORDS: readonly string[] = ['fetch', 'scheduled', 'queue', 'on_fetch', 'on_scheduled', 'on_queue'];
 
 /**
- * The words wordFacts knows, in groups read by one scan each: the rules that run on a file ask for
- * a group or two (PW019 `scheduled`/`queue` everywhere, PW002 and PW020 the `on_` names and
- * `handler` from 2025-08-14, PW021 `fetch` in a main module before that).
+ * The words of DEF_WORDS that follow a `def` word in the text (in strings and comments too: more
+ * than the file's function names, never fewer), read once per file. A function's name is the
+ * token right after `def`; nextTokenAt skips what tree-sitter skips between them (blanks, line
+ * continuations, comments), so the reading is exact where the `def` is code.
  */
-const WORD_GROUPS: readonly { words: readonly string[]; pattern: RegExp }[] = [
-  { words: ['scheduled', 'queue'], pattern: /\b(?:scheduled|queue)\b/g },
-  { words: ['on_fetch', 'on_scheduled', 'on_queue', 'handler'], pattern: /\b(?:on_fetch|on_scheduled|on_queue|handler)\b/g },
-  { words: ['fetch'], pattern: /\bfetch\b/g },
-];
-
-/**
- * What the text says about `words` (words of WORD_GROUPS), read once per file and group: whether
- * each occurs, and whether an occurrence may be the name of a function definition. A function's
- * name is the token right after `def` (tree-sitter skips only blanks, line continuations and
- * comments between them); tokenBefore answers null where a comment may hide the `def`, and such
- * an occurrence counts. When the tree has errors (readsTextFirst is false), every word is present
- * and defined.
- */
-export function wordFacts(ctx: PythonContext, words: readonly string[]): Map<string, WordFacts> {
-  const source = ctx.source;
-  let known = wordFactsCache.get(source);
-  if (!known) wordFactsCache.set(source, (known = new Map()));
-  for (const word of words) {
-    if (known.has(word)) continue;
-    const group = WORD_GROUPS.find((g) => g.words.includes(word));
-    if (!group) throw new Error(`wordFacts: ${word} is in no word group`);
-    const textFirst = readsTextFirst(source);
-    for (const w of group.words) known.set(w, { present: !textFirst, defined: !textFirst });
-    if (!textFirst) continue;
-    const { pattern } = group;
-    pattern.lastIndex = 0;
-    for (let m = pattern.exec(ctx.text); m; m = pattern.exec(ctx.text)) {
-      const facts = known.get(m[0])!;
-      facts.present = true;
-      if (facts.defined) continue;
-      const before = tokenBefore(source, m.index);
-      facts.defined = before === 'def' || before === null;
+function wordsAfterDef(source: PythonSource): Set<string> {
+  let words = definedCache.get(source);
+  if (words) return words;
+  words = new Set();
+  const text = source.text;
+  for (let at = text.indexOf('def'); at >= 0; at = text.indexOf('def', at + 3)) {
+    // A whole word (as `\bdef\b` finds it): `define`, `undef` and `_def` are names.
+    if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + 3))) continue;
+    const start = nextTokenAt(source, at + 3);
+    const c = text.charCodeAt(start);
+    // (Most names start with none of the words' letters: nothing to compare.)
+    if (c !== 102 /* f */ && c !== 115 /* s */ && c !== 113 /* q */ && c !== 111 /* o */) continue;
+    for (const word of DEF_WORDS) {
+      if (text.startsWith(word, start) && !isNameChar(text.charCodeAt(start + word.length))) words.add(word);
     }
   }
-  return known;
+  definedCache.set(source, words);
+  return words;
 }
 
-/** The words among `names` that may name a function definition in this file (wordFacts). */
+/**
+ * The words among `names` that may name a function definition in this file: those that follow a
+ * `def` (namesAfterDef). When the tree has errors (readsTextFirst is false), all of them.
+ */
 export function definedNames(ctx: PythonContext, names: readonly string[]): string[] {
-  const facts = wordFacts(ctx, names);
-  return names.filter((n) => facts.get(n)!.defined);
+  if (!readsTextFirst(ctx.source)) return [...names];
+  for (const n of names) if (!DEF_WORDS.includes(n)) throw new Error(`definedNames: ${n} is not among the words read`);
+  const defined = wordsAfterDef(ctx.source);
+  const out: string[] = [];
+  for (const n of names) if (defined.has(n)) out.push(n);
+  return out;
+}
+
+const presentCache = new WeakMap<PythonSource, Map<string, boolean>>();
+
+/**
+ * Whether `word` occurs in the text as a whole word (in strings and comments too); true when the
+ * tree has errors. The search looks for the part of the word from `anchor` on: one that starts
+ * with a rarer letter scans faster (`dler` of `handler`).
+ */
+export function mentions(ctx: PythonContext, word: string, anchor = 0): boolean {
+  if (!readsTextFirst(ctx.source)) return true;
+  let known = presentCache.get(ctx.source);
+  if (!known) presentCache.set(ctx.source, (known = new Map()));
+  let present = known.get(word);
+  if (present === undefined) {
+    present = false;
+    const text = ctx.text;
+    const part = word.slice(anchor);
+    for (let at = text.indexOf(part, anchor); at >= 0 && !present; at = text.indexOf(part, at + 1)) {
+      present = text.startsWith(word, at - anchor) && wholeWordAt(text, at - anchor, at - anchor + word.length);
+    }
+    known.set(word, present);
+  }
+  return present;
+}
+
+function wholeWordAt(text: string, at: number, end: number): boolean {
+  return !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(end));
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
 }
 
 /**

@@ -13,8 +13,8 @@ import { rule as pw018 } from '../../rules/pw018-stdlib-unavailable.js';
 import { rule as pw019 } from '../../rules/pw019-handler-too-few-parameters.js';
 import { rule as pw020 } from '../../rules/pw020-entrypoint-method-on-prefix.js';
 import { rule as pw021 } from '../../rules/pw021-global-handler-without-on-prefix.js';
-import { definedNames } from '../../rules/lib/entrypoints.js';
-import { importedModuleNames, nextTokenAt, textShortcuts, tokenBefore } from '../../rules/lib/python-edits.js';
+import { definedNames, mentions } from '../../rules/lib/entrypoints.js';
+import { importBindings, importedModuleNames, nextTokenAt, qualifiedName, textShortcuts, tokenBefore } from '../../rules/lib/python-edits.js';
 import { analyze, PythonSource, type Finding, type Rule, type SourceFile } from '../../src/engine/index.js';
 import type { PythonContext } from '../../src/engine/rule.js';
 import { workerFiles, type Profile } from '../helpers/rule-tester.js';
@@ -57,6 +57,7 @@ const SOURCES: Record<string, string> = {
   'base classes bound every way': 'from workers import WorkerEntrypoint\nfrom workers import *\nimport workers as w\n\nclass A(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n\nWorkerEntrypoint = object\n\nclass B(WorkerEntrypoint):\n    async def scheduled(self, controller):\n        pass\n\nclass C(w.WorkerEntrypoint, DurableObject):\n    async def on_queue(self, batch, env, ctx):\n        pass\n\nif True:\n    class WorkerEntrypoint:\n        pass\n\n@decorate\nclass DurableObject:\n    pass\n\nclass D(DurableObject, WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n',
   'imports of unavailable modules, spelled every way': 'import os, \\\n    tkinter.font\nfrom\\\n  curses import wrapper\nimport json, idlelib\nimport os, venv as v\nfrom  # where\n  dbm import whichdb\nimport  # where\n  lib2to3\nimport threading as t\nfrom concurrent import futures\nfrom multiprocessing.pool import ThreadPool as TP\nimport socket\n\nresource = 1\nprint(socket, resource)\nworker = t.Thread(target=print)\nfutures.ThreadPoolExecutor(2)\nx = (t\n    .Timer(1, print))\nTP(2)\ns = socket.create_connection(("h", 1))\nNOTE = "import tkinter; threading.Thread()"\n',
   'sync HTTP clients': 'import requests as http\nimport urllib.parse\nfrom urllib.request import urlopen as get_url\nfrom http.client import HTTPConnection\nfrom urllib.parse import urlparse\nimport httpx, urllib3\n\nasync def f(u):\n    r = http.get(u)\n    urllib.request.urlopen(u)\n    get_url(u)\n    HTTPConnection("h")\n    urlparse(u)\n    c = httpx.Client()\n    p = (urllib3\n        .PoolManager())\n    return http .\\\n        post(u)\n\ndef g(u):\n    yield from requests.get(u)\n',
+  'imports after comments that end in from or in an import list': '# what we fetch comes from\nimport requests\n# see import a,\nimport tkinter\n# from m\nimport http.client\nrequests.get("u")\nhttp.client.HTTPConnection("h")\n',
   'to_py imported and called': 'from pyodide.ffi import (to_js,\n    to_py)\nimport pyodide\nimport pyodide.ffi as f\nfrom pyodide import ffi\nfrom\\\n  pyodide.ffi import to_py as tp\n\nrows = to_py(results)\nrows = pyodide.ffi.to_py(results)\nrows = f.to_py(results)\nrows = ffi.to_py(results)\nrows = tp(results)\nrows = results.to_py()\n',
   'a syntax error': `${ENTRY}import tkinter\nfrom pyodide.ffi import to_py\nimport requests\n\n@handler\nasync def on_fetch(request, env:\n    return requests.get(to_py(request))\n\nclass Default(WorkerEntrypoint):\n    async def queue(self, batch):\n        pass\n\nasync def scheduled(controller, env, ctx):\n    pass\n`,
 };
@@ -134,21 +135,66 @@ describe('text readers', () => {
   it('definedNames: a name counts where it follows def', () => {
     expect(definedNames(ctxOf('fetch(u)\nx.queue()\n"def scheduled"\n'), ['fetch', 'queue', 'scheduled'])).toEqual(['scheduled']);
     expect(definedNames(ctxOf('await fetch(u)\nqueue = []\n'), ['fetch', 'queue'])).toEqual([]);
-    // After a line break the token before is read from the earlier line, unless it holds a `#`.
-    expect(definedNames(ctxOf('x = 1  # note\nqueue = []\n'), ['queue'])).toEqual(['queue']);
+    // The name after `def` is read forwards, past blanks, continuations and comments.
+    expect(definedNames(ctxOf('x = 1  # note\nqueue = []\n'), ['queue'])).toEqual([]);
+    expect(definedNames(ctxOf('def # note\n  queue(): pass\nasync def \\\n fetch(): pass\n'), ['queue', 'fetch'])).toEqual(['queue', 'fetch']);
+    expect(definedNames(ctxOf('define(queue)\nundef = fetch\nx._def = scheduled\n'), ['queue', 'fetch', 'scheduled'])).toEqual([]);
+    expect(definedNames(ctxOf('def queueé(): pass\n'), ['queue'])).toEqual([]);
     // A file with a syntax error: every name counts.
     expect(definedNames(ctxOf('def f(:\n    pass\n'), ['fetch'])).toEqual(['fetch']);
   });
 
+  it('mentions: a whole word, searched from a part of it', () => {
+    expect(mentions(ctxOf('x = error_handler\nhandlers = 1\n'), 'handler', 3)).toBe(false);
+    expect(mentions(ctxOf('x = error_handler\n@handler\ndef f(): pass\n'), 'handler', 3)).toBe(true);
+    expect(mentions(ctxOf('"handler"\n'), 'handler')).toBe(true);
+    expect(mentions(ctxOf('dler = 1\n'), 'handler', 3)).toBe(false);
+    expect(() => definedNames(ctxOf('def f(): pass\n'), ['f'])).toThrow();
+  });
+
   it('importedModuleNames reads the modules of import statements', () => {
-    const names = importedModuleNames(
-      source('import a.b as c, d\nfrom e.f import (g, h)\nfrom . import i\nfrom\\\n  j import k\nimport l, \\\n  m\ns = "import n, import o"\n'),
-    );
-    // More than the modules (`i` of `from . import i`, words of a string), never fewer.
-    expect(names.imported).toEqual(['a.b', 'd', 'i', 'l', 'm', 'n', 'import']);
+    const file = source('import a.b as c, d\nfrom e.f import (g, h)\nfrom . import i\nfrom\\\n  j import k\nimport l, \\\n  m\ns = "import n, import o"\n');
+    const names = importedModuleNames(file);
+    // More than the modules (words of a string), never fewer.
+    expect(names.imported).toEqual(['a.b', 'd', 'l', 'm', 'n', 'o']);
     expect(names.fromModules).toEqual(['e.f', 'j']);
-    expect([...names.heads.imported]).toEqual(['a', 'd', 'i', 'l', 'm', 'n', 'import']);
+    expect([...names.heads.imported]).toEqual(['a', 'd', 'l', 'm', 'n', 'o']);
     expect([...names.heads.from]).toEqual(['e', 'j']);
+    expect(importBindings(file, 'e.f').map((b) => `${b.local}=${qualifiedName(b)}`)).toEqual(['g=e.f.g', 'h=e.f.h']);
+    expect(importBindings(file).map((b) => ({ local: b.local, qualified: qualifiedName(b) }))).toEqual([
+      { local: 'c', qualified: 'a.b' },
+      { local: 'd', qualified: 'd' },
+      { local: 'g', qualified: 'e.f.g' },
+      { local: 'h', qualified: 'e.f.h' },
+      { local: 'i', qualified: '..i' },
+      { local: 'k', qualified: 'j.k' },
+      { local: 'l', qualified: 'l' },
+      { local: 'm', qualified: 'm' },
+      { local: 'n', qualified: 'n' },
+      { local: 'o', qualified: 'o' },
+    ]);
+  });
+
+  it('importedModuleNames: a comment before an import is read forwards, and never hides the import after it', () => {
+    const read = (text: string) => {
+      const file = source(text);
+      const names = importedModuleNames(file);
+      return { imported: names.imported, from: names.fromModules, bindings: importBindings(file).map((b) => `${b.local}=${qualifiedName(b)}`) };
+    };
+    // A comment ending in `from` or in `import a,` before an import line (read forwards, the names
+    // after such words once hid the import on the next line).
+    expect(read('# data comes from\nimport requests\n')).toEqual({ imported: ['requests'], from: [], bindings: ['requests=requests'] });
+    expect(read('# see import a,\nimport requests\n').imported).toEqual(['a', 'requests']);
+    expect(read('# from m\nimport requests\n').imported).toEqual(['requests']);
+    // A comment inside a statement: the `from` words are read forwards.
+    expect(read('from a  # note\n  .b import c\nimport d\n')).toEqual({ imported: ['d'], from: ['a.b'], bindings: ['c=a.b.c', 'd=d'] });
+    // `from m` ending a statement on the line before an import: the names are read both ways.
+    expect(read('def g():\n    yield from m\nimport requests as r, json\n')).toEqual({
+      imported: ['requests', 'json'],
+      from: ['m'],
+      bindings: ['r=m.requests', 'json=m.json', 'r=requests', 'json=json'],
+    });
+    expect(read('from .base import (\n    WorkerEntrypoint as W,  # the base\n    x,\n)\nfrom .. import y\n').bindings).toEqual(['W=.base.WorkerEntrypoint', 'x=.base.x', 'y=...y']);
   });
 
   it('most files ask for no trigger scan', () => {
