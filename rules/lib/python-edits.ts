@@ -18,14 +18,9 @@ import type { OffsetEdit } from '../../src/engine/types.js';
 /** Switch for tests: false makes every rule take the tree-only path (the shortcuts must agree with it). */
 export const textShortcuts = { enabled: true };
 
-const errorFree = new WeakMap<PythonSource, boolean>();
-
 /** True when rules may decide from the text: the tree has no syntax error (asked once per file). */
 export function readsTextFirst(source: PythonSource): boolean {
-  if (!textShortcuts.enabled) return false;
-  let ok = errorFree.get(source);
-  if (ok === undefined) errorFree.set(source, (ok = !source.root.hasError));
-  return ok;
+  return textShortcuts.enabled && !source.hasError;
 }
 
 /** White space tree-sitter-python skips between tokens (Unicode \s, which JS's \s lacks U+0085 of), line breaks included. */

@@ -60,8 +60,8 @@ export function parsePython(text: string): Tree {
 }
 
 /** The first syntax error of a tree, or null. */
-export function firstSyntaxError(root: SyntaxNode): { node: SyntaxNode; message: string } | null {
-  if (!root.hasError) return null;
+export function firstSyntaxError(root: SyntaxNode, hasError = root.hasError): { node: SyntaxNode; message: string } | null {
+  if (!hasError) return null;
   const cursor = root.walk();
   // Depth-first, entering only subtrees that hold an error.
   for (;;) {
@@ -467,6 +467,7 @@ export class PythonSource {
   /** Cursors of finished walks: making a cursor costs microseconds, moving one back to the root does not. */
   private spareCursors: Parser.TreeCursor[] = [];
   private rootLevel: PathLevel | null = null;
+  private errorCache: boolean | undefined;
 
   constructor(
     readonly path: string,
@@ -485,6 +486,11 @@ export class PythonSource {
   walker(): PathWalker {
     this.rootLevel ??= { type: this.root.type, start: this.root.startIndex, end: this.root.endIndex };
     return new PathWalker(this.root, this.spareCursors.pop(), this.rootLevel);
+  }
+
+  /** Whether the tree holds a syntax error (asked of the tree once). */
+  get hasError(): boolean {
+    return (this.errorCache ??= this.root.hasError);
   }
 
   releaseWalker(walker: PathWalker): void {

@@ -336,7 +336,7 @@ function lintPython(
     // external memory and collects often enough for the event loop to free finished trees.
     Object.defineProperty(source.tree, NATIVE_MEMORY_HINT, { value: Buffer.allocUnsafeSlow(file.text.length * TREE_BYTES_PER_CHAR) });
   }
-  const syntax = firstSyntaxError(source.root);
+  const syntax = firstSyntaxError(source.root, source.hasError);
   if (syntax) {
     sink.hasSyntaxError = true;
     parseErrorFinding(sink, file.text, syntax.node.startIndex, syntax.node.endIndex, `Python syntax error: ${syntax.message}`);
