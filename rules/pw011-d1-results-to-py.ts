@@ -107,6 +107,16 @@ const CONSEQUENCE: Record<'rows' | 'row', Record<Use, string>> = {
  */
 const TO_PY_CALLEE = /([A-Za-z_][A-Za-z0-9_]*)([ \t]*\.[ \t]*results)?[ \t]*\.[ \t]*to_py(?![A-Za-z0-9_])/y;
 
+/** True when text[calleeEnd, end) is `()`, blanks (spaces and tabs) around the `(`. */
+function emptyCallEndsAt(text: string, calleeEnd: number, end: number): boolean {
+  let i = calleeEnd;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.charCodeAt(i) !== 40) return false;
+  i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.charCodeAt(i) === 41 && i + 1 === end;
+}
+
 function label(node: SyntaxNode): string {
   return labelOf(node.text);
 }
@@ -197,14 +207,15 @@ export const rule: Rule = {
       }
     };
 
-    /** Vendored SDK: `.to_py()` on a D1 value of `kind` (the object's text, and where it ends). */
-    const reportExtraToPy = (call: SyntaxNode, kind: D1Value, objectText: string, objectEnd: number) => {
+    /** Vendored SDK: `.to_py()` on a D1 value of `kind` (the call's range, the object's text, and where it ends). */
+    const reportExtraToPy = (start: number, end: number, kind: D1Value, objectText: string, objectEnd: number) => {
       const what = kind === 'row' ? 'a first() row' : kind === 'rows' ? 'D1 rows' : 'a D1 result';
-      ctx.reportNode(
-        call,
-        `The vendored workers SDK already returns ${what} as Python values: \`.to_py()\` on ${labelOf(objectText)} raises AttributeError`,
-        { applicability: 'safe', description: 'Remove `.to_py()`', edits: [{ start: objectEnd, end: call.endIndex, text: '' }] },
-      );
+      ctx.report({
+        start,
+        end,
+        message: `The vendored workers SDK already returns ${what} as Python values: \`.to_py()\` on ${labelOf(objectText)} raises AttributeError`,
+        fix: { applicability: 'safe', description: 'Remove `.to_py()`', edits: [{ start: objectEnd, end, text: '' }] },
+      });
     };
 
     const text = ctx.text;
@@ -236,38 +247,40 @@ export const rule: Rule = {
         if (builtIn) {
           const call = text.slice(node.startIndex, node.endIndex);
           if (!FIRST_CALL.test(call) && !call.includes('#')) return;
-        }
-        if (!builtIn) {
-          // `name.to_py(…)` and `name.results.to_py(…)` read from the text: the callee is that chain
-          // when the call's function ends where the text's `to_py` ends (a chain of names joined
-          // by dots is nested attributes), and the object is the name, or the name's `.results`.
-          TO_PY_CALLEE.lastIndex = node.startIndex;
-          const m = TO_PY_CALLEE.exec(text);
-          if (m && node.childForFieldName('function')?.endIndex === node.startIndex + m[0].length) {
-            const name = m[1]!;
-            const start = node.startIndex;
-            const objectEnd = start + name.length + (m[2]?.length ?? 0);
-            const held = d1.kindOfName(name, start, start + name.length);
-            const kind: D1Value | null = m[2] === undefined ? held : held === 'result' ? 'rows' : null;
-            if (kind) reportExtraToPy(node, kind, text.slice(start, objectEnd), objectEnd);
-            return;
-          }
-        }
-        const method = methodName(node);
-        if (builtIn && method === 'first') {
+          if (methodName(node) !== 'first') return;
           const wait = outermostParens(node).parent;
           if (wait?.type !== 'await' || argumentCount(node) !== 0 || !d1.hasPrepare(node)) return;
           checkUses(outermostParens(wait), 'row');
-        } else if (!builtIn && method === 'to_py') {
-          const object = node.childForFieldName('function')!.childForFieldName('object');
-          const kind: D1Value | null = object ? d1.kind(object) : null;
-          if (!object || !kind) return;
-          reportExtraToPy(node, kind, object.text, object.endIndex);
+          return;
         }
+        // Vendored SDK: `name.to_py(…)` and `name.results.to_py(…)` read from the text: the callee
+        // is that chain when the call's function ends where the text's `to_py` ends (a chain of
+        // names joined by dots is nested attributes), and the object is the name, or the name's
+        // `.results`. The text shows it when the call is the chain and `()` up to its end (the
+        // argument list then is that `()`, and the function what comes before it), else the tree.
+        const start = node.startIndex;
+        TO_PY_CALLEE.lastIndex = start;
+        const m = TO_PY_CALLEE.exec(text);
+        if (m) {
+          const calleeEnd = start + m[0].length;
+          const end = node.endIndex;
+          if (emptyCallEndsAt(text, calleeEnd, end) || node.childForFieldName('function')?.endIndex === calleeEnd) {
+            const name = m[1]!;
+            const objectEnd = start + name.length + (m[2]?.length ?? 0);
+            const held = d1.kindOfName(name, start, start + name.length);
+            const kind: D1Value | null = m[2] === undefined ? held : held === 'result' ? 'rows' : null;
+            if (kind) reportExtraToPy(start, end, kind, text.slice(start, objectEnd), objectEnd);
+            return;
+          }
+        }
+        if (methodName(node) !== 'to_py') return;
+        const object = node.childForFieldName('function')!.childForFieldName('object');
+        const kind: D1Value | null = object ? d1.kind(object) : null;
+        if (!object || !kind) return;
+        reportExtraToPy(start, node.endIndex, kind, object.text, object.endIndex);
       },
     };
     // The vendored SDK reports only `.to_py()` calls.
-    if (!builtIn) delete visitors.attribute;
-    return visitors;
+    return builtIn ? visitors : { call: visitors.call! };
   },
 };

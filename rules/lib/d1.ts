@@ -165,6 +165,8 @@ export interface Assignment {
   scope: Scope;
   /** Made on first use. */
   node: SyntaxNode | null;
+  /** D1Values.awaitsAll's answer, once asked. */
+  awaitsAll?: boolean;
 }
 
 /** Per name: where the text shows `name =` or `name:`, and what the tree said of each. */
@@ -194,8 +196,25 @@ function countBelow(offsets: readonly number[], offset: number): number {
   return lo;
 }
 
-/** `def` or `lambda` as a word: where a function may start. */
-const FUNCTION_KEYWORD = /\b(?:def|lambda)\b/;
+const isAsciiWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * True when `word` occurs in text[from, to) with no ASCII word character (letter, digit, `_`) right
+ * before or after it inside that range: what `/\bword\b/.test(text.slice(from, to))` says, without
+ * the slice and the regex.
+ */
+export function hasWordIn(text: string, word: string, from: number, to: number): boolean {
+  const last = to - word.length;
+  for (let at = text.indexOf(word, from); at >= 0 && at <= last; at = text.indexOf(word, at + 1)) {
+    if ((at === from || !isAsciiWordCode(text.charCodeAt(at - 1))) && (at === last || !isAsciiWordCode(text.charCodeAt(at + word.length)))) return true;
+  }
+  return false;
+}
+
+/** `def` or `lambda` as a word in text[from, to): where a function may start. */
+function hasFunctionKeyword(text: string, from: number, to: number): boolean {
+  return hasWordIn(text, 'def', from, to) || hasWordIn(text, 'lambda', from, to);
+}
 /** How far the text between an assignment and a read is searched for a function start. */
 const SCOPE_BY_TEXT_LIMIT = 4000;
 
@@ -205,9 +224,16 @@ export class LocalValues {
   readonly occurrences: Occurrences;
   private readonly candidates = new Map<string, Candidates>();
 
+  private errorFreeAnswer: boolean | undefined;
+
   constructor(private readonly source: PythonSource) {
     this.text = source.text;
     this.occurrences = new Occurrences(source);
+  }
+
+  /** True when the tree has no ERROR or MISSING node: it is then the grammar's parse of the text. */
+  get errorFree(): boolean {
+    return (this.errorFreeAnswer ??= !this.source.root.hasError);
   }
 
   /**
@@ -220,10 +246,15 @@ export class LocalValues {
     let found = this.candidates.get(name);
     if (!found) {
       const text = this.text;
-      const offsets = nameOffsets(text, name).filter((at) => {
-        const i = skipBlanks(text, at + name.length);
-        return (text[i] === '=' || text[i] === ':') && text[i + 1] !== '=';
-      });
+      const offsets: number[] = [];
+      const n = name.length;
+      for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+        // nameOffsets' test, then what follows the name.
+        if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) continue;
+        const i = skipBlanks(text, at + n);
+        const c = text.charCodeAt(i);
+        if ((c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61) offsets.push(at);
+      }
       this.candidates.set(name, (found = { offsets, verdicts: new Array(offsets.length), back: new Int32Array(offsets.length).fill(UNSET) }));
     }
     return found;
@@ -261,7 +292,7 @@ export class LocalValues {
    */
   private scopeOfRead(a: Assignment, start: number, end: number): Scope {
     const holds = a.scope === null || (a.scope.start <= start && a.scope.end >= end);
-    if (holds && start - a.start <= SCOPE_BY_TEXT_LIMIT && !FUNCTION_KEYWORD.test(this.text.slice(a.start, start))) return a.scope;
+    if (holds && start - a.start <= SCOPE_BY_TEXT_LIMIT && !hasFunctionKeyword(this.text, a.start, start)) return a.scope;
     return this.occurrences.scopeAt(start, end);
   }
 
@@ -353,6 +384,134 @@ export function backOverBlanks(text: string, i: number): number {
   return i;
 }
 
+const isAsciiNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Python keywords that cannot start a primary expression (None, True and False can). */
+const NOT_PRIMARY = new Set([
+  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally',
+  'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield',
+]);
+
+/** String prefixes without interpolation (f- and t-strings nest quotes in their fields: not read here). */
+function isPlainPrefix(text: string, from: number, to: number): boolean {
+  const n = to - from;
+  if (n === 1) return /[rRuUbB]/.test(text[from]!);
+  if (n !== 2) return false;
+  const a = text[from]!.toLowerCase();
+  const b = text[from + 1]!.toLowerCase();
+  return (a === 'b' && b === 'r') || (a === 'r' && b === 'b');
+}
+
+/** The offset after the string literal whose quote is at `q`, or -1 when it does not end plainly before `limit`. */
+export function stringEnd(text: string, q: number, limit: number): number {
+  const quote = text.charCodeAt(q);
+  const triple = text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
+  for (let i = q + (triple ? 3 : 1); i < limit; i++) {
+    const c = text.charCodeAt(i);
+    // A backslash keeps the next character in the string, raw strings included.
+    if (c === 92) i++;
+    else if (c === quote && (!triple || (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote))) return i + (triple ? 3 : 1);
+    else if (!triple && (c === 10 || c === 13)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The offset after the bracketed group opening at `open`, before `limit`: brackets counted, comments
+ * and plain string literals skipped. -1 when it does not close there or holds an f- or t-string
+ * (or a string with an unknown prefix).
+ */
+function groupEnd(text: string, open: number, limit: number): number {
+  let depth = 0;
+  for (let i = open; i < limit; ) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      i++;
+    } else if (c === 41 || c === 93 || c === 125) {
+      i++;
+      if (--depth === 0) return i;
+    } else if (c === 35) {
+      while (i < limit && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else if (c === 34 || c === 39) {
+      i = stringEnd(text, i, limit);
+      if (i < 0) return -1;
+    } else if (isWordCode(c)) {
+      let j = i + 1;
+      while (j < limit && isWordCode(text.charCodeAt(j))) j++;
+      const q = text.charCodeAt(j);
+      if (q === 34 || q === 39) {
+        if (!isPlainPrefix(text, i, j)) return -1;
+        i = stringEnd(text, j, limit);
+        if (i < 0) return -1;
+      } else {
+        i = j;
+      }
+    } else {
+      i++;
+    }
+  }
+  return -1;
+}
+
+/** The end of the ASCII name starting at `i` (a name start), or -1 when a non-ASCII character continues it. */
+function asciiNameEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (isAsciiWordCode(text.charCodeAt(j))) j++;
+  return text.charCodeAt(j) > 127 ? -1 : j;
+}
+
+/**
+ * True when text[from, end) is a primary expression (blanks and line continuations around it)
+ * whose last two parts are `.<name>` ending at `nameEnd` and a bracketed call `(…)` ending at
+ * `end`: an atom (a name that is no keyword, or a bracketed group) followed by `.name`, `(…)` and
+ * `[…]` parts. Grammar fact: `await` takes a primary expression, and a primary's trailing `.name`
+ * and `(…)` bind tighter than anything around it; so when the text after `await` is such a chain
+ * up to the end of an assignment, the tree (if it has no errors) has await → call → attribute →
+ * that name. False when the text is anything else or cannot be read plainly (an operator, a
+ * keyword, a string outside brackets, an f-string, a non-ASCII name, a comment outside brackets).
+ */
+export function isAwaitedCallOf(text: string, from: number, end: number, nameEnd: number): boolean {
+  let i = skipBlanks(text, from);
+  let c = text.charCodeAt(i);
+  if (isAsciiNameStart(c)) {
+    const j = asciiNameEnd(text, i);
+    if (j < 0 || NOT_PRIMARY.has(text.slice(i, j))) return false;
+    i = j;
+  } else if (c === 40 || c === 91 || c === 123) {
+    i = groupEnd(text, i, end);
+    if (i < 0) return false;
+  } else {
+    return false;
+  }
+  // The end of the last `.name` part, and whether the part after it is a call.
+  let lastName = -1;
+  let callOfName = false;
+  while (i < end) {
+    i = skipBlanks(text, i);
+    if (i >= end) return false;
+    c = text.charCodeAt(i);
+    if (c === 46) {
+      i = skipBlanks(text, i + 1);
+      if (!isAsciiNameStart(text.charCodeAt(i))) return false;
+      i = asciiNameEnd(text, i);
+      if (i < 0) return false;
+      lastName = i;
+      callOfName = false;
+    } else if (c === 40 || c === 91) {
+      const afterName = lastName >= 0 && i === skipBlanks(text, lastName);
+      i = groupEnd(text, i, end);
+      if (i < 0) return false;
+      callOfName = c === 40 && afterName;
+      if (!callOfName) lastName = -1;
+    } else {
+      return false;
+    }
+  }
+  return i === end && callOfName && lastName === nameEnd;
+}
+
 /** Recognises D1 statements and their results through the names they are assigned to. */
 export class D1Values {
   constructor(private readonly values: LocalValues) {}
@@ -400,6 +559,10 @@ export class D1Values {
    * (the nodes then decide).
    */
   private awaitsAll(a: Assignment): boolean {
+    return (a.awaitsAll ??= this.findAwaitsAll(a));
+  }
+
+  private findAwaitsAll(a: Assignment): boolean {
     const text = this.values.text;
     const eq = skipBlanks(text, a.nameEnd);
     const value = text[eq] === '=' ? skipBlanks(text, eq + 1) : -1;
@@ -409,6 +572,8 @@ export class D1Values {
     const last = open >= 0 && text[open] === '(' ? backOverBlanks(text, open - 1) : -1;
     const first = last - 2;
     if (first < 0 || text.slice(first, last + 1) !== 'all' || isWordCode(text.charCodeAt(first - 1))) return false;
+    // In a tree without errors, a right side that reads `await <primary>.all()` is that await.
+    if (this.values.errorFree && isAwaitedCallOf(text, value + 5, a.end, last + 1)) return true;
     const depth = this.values.occurrences.identifier(first, last + 1);
     if (depth < 4) return false;
     const [assignment, wait, call, attribute] = this.values.occurrences.path.slice(depth - 4, depth) as PathLevel[];
