@@ -223,6 +223,7 @@ export class LocalValues {
   readonly text: string;
   readonly occurrences: Occurrences;
   private readonly candidates = new Map<string, Candidates>();
+  private readonly verdictsByName = new Map<string, Map<number, Assignment | null>>();
 
   private errorFreeAnswer: boolean | undefined;
 
@@ -263,9 +264,17 @@ export class LocalValues {
   /** Confirms a candidate: the identifier is the left side of an assignment that has a value. */
   private verdict(list: Candidates, i: number, name: string): Assignment | null {
     let v = list.verdicts[i];
+    if (v === undefined) list.verdicts[i] = v = this.verdictAt(name, list.offsets[i]!);
+    return v;
+  }
+
+  /** verdict() of the candidate at `at`, cached per name and offset (the lists and lastCandidateBefore share it). */
+  private verdictAt(name: string, at: number): Assignment | null {
+    let byOffset = this.verdictsByName.get(name);
+    if (!byOffset) this.verdictsByName.set(name, (byOffset = new Map()));
+    let v = byOffset.get(at);
     if (v !== undefined) return v;
     v = null;
-    const at = list.offsets[i]!;
     const end = at + name.length;
     const depth = this.occurrences.identifier(at, end);
     const parent = depth > 0 ? this.occurrences.path[depth - 1]! : null;
@@ -276,8 +285,24 @@ export class LocalValues {
       const next = this.text[skipBlanks(this.text, end)];
       if (next === '=' || this.nodeOf(a).childForFieldName('right') !== null) v = a;
     }
-    list.verdicts[i] = v;
+    byOffset.set(at, v);
     return v;
+  }
+
+  /**
+   * The last candidate of `name` (candidatesOf's test) that starts before `start`, or -1: read
+   * backwards from `start`, without the whole file's list.
+   */
+  private lastCandidateBefore(name: string, start: number): number {
+    const text = this.text;
+    const n = name.length;
+    for (let at = start > 0 ? text.lastIndexOf(name, start - 1) : -1; at >= 0; at = at > 0 ? text.lastIndexOf(name, at - 1) : -1) {
+      if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) continue;
+      const i = skipBlanks(text, at + n);
+      const c = text.charCodeAt(i);
+      if ((c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61) return at;
+    }
+    return -1;
   }
 
   nodeOf(a: Assignment): SyntaxNode {
@@ -301,6 +326,17 @@ export class LocalValues {
    * that ends before `start`. `scope` is that scope when the caller knows it.
    */
   assignmentAt(name: string, start: number, end: number, scope?: Scope): Assignment | null {
+    if (scope === undefined) {
+      // Most reads take the last candidate before them: found backwards, the file's list unneeded.
+      const at = this.lastCandidateBefore(name, start);
+      if (at < 0) return null;
+      const a = this.verdictAt(name, at);
+      if (a) {
+        // As below: the first assignment found gives the read's scope.
+        scope = this.scopeOfRead(a, start, end);
+        if (a.end <= start && sameScope(a.scope, scope)) return a;
+      }
+    }
     const list = this.candidatesOf(name);
     // An assignment starts at its left side: earlier candidates start earlier.
     for (let i = this.assignmentAtOrBefore(list, countBelow(list.offsets, start) - 1, name); i >= 0; ) {
