@@ -112,6 +112,8 @@ const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
  */
 export class Occurrences {
   private walker: PathWalker | null = null;
+  /** A second cursor, for assignmentOfLeft (which leaves no path behind). */
+  private cursor: ReturnType<SyntaxNode['walk']> | null = null;
 
   constructor(readonly source: PythonSource) {}
 
@@ -153,6 +155,47 @@ export class Occurrences {
   nodeAt(depth: number): SyntaxNode {
     return this.walker!.nodeAt(depth);
   }
+
+  /**
+   * When the identifier at exactly [start, end) is the first child of an assignment that starts at
+   * `start`: that assignment's range and scopeOnPath's answer for the identifier (the innermost
+   * function or lambda around it). Null otherwise. What identifier() and its path say, from one
+   * walk down from the root that reads each level's type (by its id) and only the ranges of
+   * functions, lambdas, assignments and the last node: the walk goes to the first child ending
+   * after `start` until there is none, and every node on the way to an identifier at exactly
+   * [start, end) holds it; when the walk ends anywhere else there is no such identifier.
+   */
+  assignmentOfLeft(start: number, end: number): { start: number; end: number; scope: Scope } | null {
+    const cursor = (this.cursor ??= this.source.root.walk());
+    cursor.gotoDescendant(0);
+    let type = typeOfCursor(cursor);
+    let parentType = '';
+    let scope: Scope = null;
+    let assignmentStart = -1;
+    let assignmentEnd = -1;
+    while (cursor.gotoFirstChildForIndex(start) !== null) {
+      parentType = type;
+      type = typeOfCursor(cursor);
+      if (type === 'function_definition' || type === 'lambda') {
+        scope = { start: cursor.startIndex, end: cursor.endIndex };
+      } else if (type === 'assignment') {
+        assignmentStart = cursor.startIndex;
+        assignmentEnd = cursor.endIndex;
+      }
+    }
+    // The parent is the last assignment the walk entered.
+    if (type !== 'identifier' || parentType !== 'assignment' || assignmentStart !== start) return null;
+    if (cursor.startIndex !== start || cursor.endIndex !== end) return null;
+    return { start: assignmentStart, end: assignmentEnd, scope };
+  }
+}
+
+/** Node type names by the grammar's type id, learned as met: a cursor reads an id for less than a name. */
+const TYPE_NAMES: string[] = [];
+
+function typeOfCursor(cursor: ReturnType<SyntaxNode['walk']>): string {
+  const id = cursor.nodeTypeId;
+  return (TYPE_NAMES[id] ??= cursor.nodeType);
 }
 
 /** An assignment `name = value` (or `name: T = value`), found from the text and confirmed by the tree. */
@@ -276,11 +319,10 @@ export class LocalValues {
     if (v !== undefined) return v;
     v = null;
     const end = at + name.length;
-    const depth = this.occurrences.identifier(at, end);
-    const parent = depth > 0 ? this.occurrences.path[depth - 1]! : null;
     // The left side is an assignment's first child: it starts where the assignment starts.
-    if (parent?.type === 'assignment' && parent.start === at) {
-      const a: Assignment = { start: parent.start, end: parent.end, nameEnd: end, scope: this.occurrences.scopeOnPath(depth, at, end), node: null };
+    const left = this.occurrences.assignmentOfLeft(at, end);
+    if (left) {
+      const a: Assignment = { start: left.start, end: left.end, nameEnd: end, scope: left.scope, node: null };
       // `name = …` has a value; `name: T` may not (`name: T = …` does).
       const next = this.text[skipBlanks(this.text, end)];
       if (next === '=' || this.nodeOf(a).childForFieldName('right') !== null) v = a;

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { pythonModule } from '../../bench/corpus.js';
 import { Random } from '../../bench/random.js';
-import { D1Values, hasWordIn, isAwaitedCallOf, LocalValues, methodName, skipBlanks, backOverBlanks } from '../../rules/lib/d1.js';
+import { backOverBlanks, D1Values, hasWordIn, isAwaitedCallOf, LocalValues, methodName, Occurrences, skipBlanks } from '../../rules/lib/d1.js';
 import { rule } from '../../rules/pw011-d1-results-to-py.js';
 import { PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 import { run, workerFiles } from '../helpers/rule-tester.js';
@@ -194,5 +194,63 @@ describe('PW011 vendored: the text reading of to_py calls equals the tree', () =
       found += expected.length;
     }
     expect(found).toBeGreaterThan(8);
+  });
+});
+
+/** What identifier() and its path say of [start, end): the assignment whose first child it is, and its scope. */
+function byPath(occurrences: Occurrences, start: number, end: number): string {
+  const depth = occurrences.identifier(start, end);
+  const parent = depth > 0 ? occurrences.path[depth - 1]! : null;
+  if (!parent || parent.type !== 'assignment' || parent.start !== start) return 'none';
+  const scope = occurrences.scopeOnPath(depth, start, end);
+  return `${parent.start}:${parent.end} in ${scope ? `${scope.start}:${scope.end}` : 'module'}`;
+}
+
+function byLeanWalk(occurrences: Occurrences, start: number, end: number): string {
+  const a = occurrences.assignmentOfLeft(start, end);
+  return a ? `${a.start}:${a.end} in ${a.scope ? `${a.scope.start}:${a.scope.end}` : 'module'}` : 'none';
+}
+
+const LEFT_SIDES = [
+  'x = 1\ny: int = 2\nz: int\na = b = c = 3\nd, e = 4, 5\nf.g = 6\nh[0] = 7\n',
+  'def f(x=1, *, y: int = 2):\n    x = 3\n    g = lambda x=x: x\n    def h():\n        x = 4\n        return x\n    return {x: x}, k(x=5)\n',
+  'class C:\n    x = 1\n    def m(self):\n        self.x = x = 2\n        return [x for x in range(3)]\n',
+  '# x = 1\ns = "x = 2"\nt = f"{x=}"\nu = """\nx = 3\n"""\nx \\\n    = 4\n',
+  'x = 1\r\ndef f():\r\n    x = 2\r\n    return x\r\n',
+  'if (x := 1):\n    x += 2\n    for x in y:\n        with z as x:\n            x = 3\n',
+  'x = 1\ndef f(:\n    x = 2\ny = x\n',
+  'async def f(db):\n    res = await db.prepare("q").all()\n    return res.results\n',
+  'café = 1\nxé = 2\nx = café\n',
+  'match = 1\ntype = 2\ncase = 3\n_ = 4\n',
+  'f = lambda: (x := 1)\ng = lambda y: [z := y]\n',
+];
+
+describe('Occurrences.assignmentOfLeft equals identifier() and its path', () => {
+  const check = (text: string): number => {
+    const source = new PythonSource('x.py', text);
+    const path = new Occurrences(source);
+    const lean = new Occurrences(source);
+    let checked = 0;
+    for (const m of text.matchAll(/[A-Za-z_\u00c0-\uffff][A-Za-z0-9_\u00c0-\uffff]*/g)) {
+      const start = m.index;
+      const end = start + m[0].length;
+      expect(byLeanWalk(lean, start, end), `${m[0]}@${start}`).toBe(byPath(path, start, end));
+      // A range inside a word, and one past its end.
+      if (m[0].length > 1) expect(byLeanWalk(lean, start + 1, end), `${m[0]}@${start + 1}`).toBe(byPath(path, start + 1, end));
+      expect(byLeanWalk(lean, start, end + 1), `${m[0]}@${start}+1`).toBe(byPath(path, start, end + 1));
+      checked++;
+    }
+    return checked;
+  };
+
+  it('edge snippets', () => {
+    for (const text of LEFT_SIDES) expect(check(text)).toBeGreaterThan(0);
+  });
+
+  it('generated Worker modules', () => {
+    const rng = new Random(3);
+    let checked = 0;
+    for (let i = 0; i < 6; i++) checked += check(pythonModule(rng, 5000, { entry: i % 2 === 0, pitfallRate: 0.5 }));
+    expect(checked).toBeGreaterThan(2000);
   });
 });
