@@ -117,7 +117,8 @@ export class Occurrences {
 
   constructor(readonly source: PythonSource) {}
 
-  private descend(start: number, end: number): number {
+  /** Moves the path to the deepest node holding [start, end); returns its depth. */
+  descend(start: number, end: number): number {
     return (this.walker ??= new PathWalker(this.source.root)).descend(start, end);
   }
 
@@ -146,9 +147,39 @@ export class Occurrences {
     return null;
   }
 
-  /** The innermost function or lambda strictly around [start, end) (what enclosingFunction gives for a node there). */
+  /**
+   * The innermost function or lambda strictly around [start, end) (what enclosingFunction gives for
+   * a node there): what scopeOnPath says of the full path, from a walk down the statements only. It
+   * reads each level's type (by its id) and goes through modules, blocks and compound statements;
+   * functions and lambdas on the way are checked to hold [start, end) (the path holds only nodes
+   * that do). At the first other node (a simple statement, an expression, a header part) a deeper
+   * function or lambda would start in that node's text before `start` (or at it), with `def` or
+   * `lambda`: without either word there (strings and comments included), the walk's answer is the
+   * path's; with one, the full path decides.
+   */
   scopeAt(start: number, end: number): Scope {
-    return this.scopeOnPath(this.descend(start, end), start, end);
+    // An empty range at a node's end is on the path that last held it: that walk decides.
+    if (start === end) return this.scopeOnPath(this.descend(start, end), start, end);
+    const cursor = (this.cursor ??= this.source.root.walk());
+    cursor.gotoDescendant(0);
+    let scope: Scope = null;
+    while (cursor.gotoFirstChildForIndex(start) !== null) {
+      const type = typeOfCursor(cursor);
+      if (type === 'function_definition' || type === 'lambda') {
+        const s = cursor.startIndex;
+        const e = cursor.endIndex;
+        // Not on the path, or [start, end) itself (which scopeOnPath skips): nothing deeper is around it.
+        if (s > start || e < end || (s === start && e === end)) return scope;
+        scope = { start: s, end: e };
+      } else if (!STATEMENT_CONTAINERS.has(type)) {
+        const s = cursor.startIndex;
+        if (s > start) return scope;
+        const text = this.source.text;
+        if (!hasWordIn(text, 'def', s, start + 3) && !hasWordIn(text, 'lambda', s, start + 6)) return scope;
+        return this.scopeOnPath(this.descend(start, end), start, end);
+      }
+    }
+    return scope;
   }
 
   /** The node at `depth` of the path last returned. */
@@ -189,6 +220,13 @@ export class Occurrences {
     return { start: assignmentStart, end: assignmentEnd, scope };
   }
 }
+
+/** Nodes whose children are statements, clauses or blocks (a function or lambda inside starts a child of its own). */
+const STATEMENT_CONTAINERS = new Set([
+  'module', 'block', 'class_definition', 'decorated_definition', 'if_statement', 'elif_clause', 'else_clause', 'for_statement',
+  'while_statement', 'try_statement', 'except_clause', 'except_group_clause', 'finally_clause', 'with_statement',
+  'match_statement', 'case_clause',
+]);
 
 /** Node type names by the grammar's type id, learned as met: a cursor reads an id for less than a name. */
 const TYPE_NAMES: string[] = [];
@@ -247,9 +285,11 @@ const isAsciiWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65
  * the slice and the regex.
  */
 export function hasWordIn(text: string, word: string, from: number, to: number): boolean {
-  const last = to - word.length;
-  for (let at = text.indexOf(word, from); at >= 0 && at <= last; at = text.indexOf(word, at + 1)) {
-    if ((at === from || !isAsciiWordCode(text.charCodeAt(at - 1))) && (at === last || !isAsciiWordCode(text.charCodeAt(at + word.length)))) return true;
+  // Searched in the slice: indexOf over the whole text runs on to the end when the word is rare.
+  const part = text.slice(from, to);
+  const last = part.length - word.length;
+  for (let at = part.indexOf(word); at >= 0; at = part.indexOf(word, at + 1)) {
+    if ((at === 0 || !isAsciiWordCode(part.charCodeAt(at - 1))) && (at === last || !isAsciiWordCode(part.charCodeAt(at + word.length)))) return true;
   }
   return false;
 }

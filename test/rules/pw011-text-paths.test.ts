@@ -254,3 +254,51 @@ describe('Occurrences.assignmentOfLeft equals identifier() and its path', () => 
     expect(checked).toBeGreaterThan(2000);
   });
 });
+
+const SCOPES = [
+  'def f(a=lambda: 1, *, b: int = (lambda x: x)(2)):\n    """def lambda"""\n    g = lambda y=lambda: 3: y\n    @dec(lambda: 4)\n    async def h(self):\n        return [lambda: z for z in a]\n    class K(Base, meta=lambda: 5):\n        x = 1\n        def m(self): return self\n    return g, h, K\n',
+  'if x:\n    def a(): pass\nelif y:\n    b = lambda: 1\nelse:\n    pass\nfor i in (lambda: 2)():\n    def c(): return i\nelse:\n    d = 3\nwhile e:\n    def f(): pass\n',
+  'try:\n    def a(): pass\nexcept E as err:\n    def b(): return err\nelse:\n    pass\nfinally:\n    c = lambda: 0\nwith open(x) as fh, (lambda: y)() as z:\n    def d(): return fh\n',
+  'match cmd:\n    case [x, y] if (lambda: x)():\n        def f(): return y\n    case _:\n        g = lambda: 1\n',
+  'x = 1  # def lambda\ns = "lambda"\ndef f():\n    # lambda\n    return x\n\n\n   \ndef g(\n    a,\n):\n    pass\n',
+  'def f(:\n    x = lambda: 1\ndef g():\n    return 2\n',
+  'def f():\r\n    x = lambda: 1\r\n    return x\r\n',
+];
+
+describe('Occurrences.scopeAt (the statements walk) equals scopeOnPath of the full path', () => {
+  const check = (text: string): number => {
+    const source = new PythonSource('x.py', text);
+    const path = new Occurrences(source);
+    const walk = new Occurrences(source);
+    const key = (s: { start: number; end: number } | null) => (s ? `${s.start}:${s.end}` : 'module');
+    let checked = 0;
+    for (let start = 0; start < text.length; start++) {
+      // Non-empty ranges: for an empty one at a node's end the path's answer depends on the walk before.
+      for (const end of [start + 1, start + 3, start + 10]) {
+        if (end > text.length) continue;
+        const depth = path.descend(start, end);
+        expect(key(walk.scopeAt(start, end)), `[${start}, ${end}) in ${JSON.stringify(text.slice(0, 40))}`).toBe(key(path.scopeOnPath(depth, start, end)));
+        checked++;
+      }
+    }
+    // Every node's own range (functions and lambdas equal to it are not around it).
+    for (const node of source.root.descendantsOfType(['function_definition', 'lambda', 'call', 'identifier', 'block'])) {
+      if (node.startIndex === node.endIndex) continue;
+      const depth = path.descend(node.startIndex, node.endIndex);
+      expect(key(walk.scopeAt(node.startIndex, node.endIndex)), `${node.type}@${node.startIndex}`).toBe(key(path.scopeOnPath(depth, node.startIndex, node.endIndex)));
+      checked++;
+    }
+    return checked;
+  };
+
+  it('edge snippets', () => {
+    for (const text of SCOPES) expect(check(text)).toBeGreaterThan(0);
+  });
+
+  it('generated Worker modules', () => {
+    const rng = new Random(9);
+    let checked = 0;
+    for (let i = 0; i < 3; i++) checked += check(pythonModule(rng, 3000, { entry: i % 2 === 0, pitfallRate: 0.5 }));
+    expect(checked).toBeGreaterThan(5000);
+  });
+});
