@@ -23,20 +23,6 @@ function nameAfterDot(text: string, last: number): number {
   return before >= 0 && text[before] === '.' ? first : -1;
 }
 
-/**
- * For `obj.word` at [start, end): 'none' when no dot precedes the word (it is no attribute or
- * method name), 'attribute' when `obj` is itself an attribute (`a.b.word`; `name` is its name),
- * 'other' for anything else or when the text cannot tell.
- */
-function objectBefore(text: string, start: number): { kind: 'none' | 'attribute' | 'other'; name?: string } {
-  const dot = charBefore(text, start);
-  if (dot < 0) return { kind: 'other' };
-  if (text[dot] !== '.') return { kind: 'none' };
-  const last = charBefore(text, dot);
-  const first = nameAfterDot(text, last);
-  return first >= 0 ? { kind: 'attribute', name: text.slice(first, last + 1) } : { kind: 'other' };
-}
-
 /** Methods whose awaited result D1Values.kind knows. */
 const D1_METHODS = new Set(['all', 'run', 'first']);
 
@@ -168,10 +154,15 @@ export const rule: Rule = {
   // an empty call (`(await resp.json()).to_py()`, see endsWithOtherCall). A `.results` followed
   // by a dot (`.results.to_py()`) is the object of another attribute: neither used nor assigned.
   triggerHit(ctx, word, start, end) {
-    const object = objectBefore(ctx.text, start);
-    if (object.kind === 'none') return false;
-    if (word === 'results') return object.kind !== 'attribute' && ctx.text[skipBlanks(ctx.text, end)] !== '.';
-    if (word === 'to_py') return object.kind === 'attribute' ? object.name === 'results' : !endsWithOtherCall(ctx.text, start);
+    // No dot before the word: no attribute or method name. A dot: the object is an attribute when
+    // a plain name ends right before the dot after another dot (first..last); else the text cannot tell.
+    const text = ctx.text;
+    const dot = charBefore(text, start);
+    if (dot >= 0 && text.charCodeAt(dot) !== 46) return false;
+    const last = dot >= 0 ? charBefore(text, dot) : -1;
+    const first = last >= 0 ? nameAfterDot(text, last) : -1;
+    if (word === 'results') return first < 0 && text.charCodeAt(skipBlanks(text, end)) !== 46;
+    if (word === 'to_py') return first >= 0 ? last - first === 6 && text.startsWith('results', first) : !endsWithOtherCall(text, start);
     return true;
   },
   python(ctx) {

@@ -236,6 +236,19 @@ function typeOfCursor(cursor: ReturnType<SyntaxNode['walk']>): string {
   return (TYPE_NAMES[id] ??= cursor.nodeType);
 }
 
+const occurrencesBySource = new WeakMap<PythonSource, Occurrences>();
+
+/**
+ * The file's Occurrences, shared by every rule and helper that reads it: its cursors are made once
+ * per file. Sharing is safe because a path is read right after the call that made it (rules run one
+ * after another, and no helper calls another between the two).
+ */
+export function occurrencesOf(source: PythonSource): Occurrences {
+  let found = occurrencesBySource.get(source);
+  if (!found) occurrencesBySource.set(source, (found = new Occurrences(source)));
+  return found;
+}
+
 /** An assignment `name = value` (or `name: T = value`), found from the text and confirmed by the tree. */
 export interface Assignment {
   start: number;
@@ -312,7 +325,7 @@ export class LocalValues {
 
   constructor(private readonly source: PythonSource) {
     this.text = source.text;
-    this.occurrences = new Occurrences(source);
+    this.occurrences = occurrencesOf(source);
   }
 
   /** True when the tree has no ERROR or MISSING node: it is then the grammar's parse of the text. */
