@@ -93,14 +93,26 @@ const CONSEQUENCE: Record<'rows' | 'row', Record<Use, string>> = {
  */
 const TO_PY_CALLEE = /([A-Za-z_][A-Za-z0-9_]*)([ \t]*\.[ \t]*results)?[ \t]*\.[ \t]*to_py(?![A-Za-z0-9_])/y;
 
-/** True when text[calleeEnd, end) is `()`, blanks (spaces and tabs) around the `(`. */
-function emptyCallEndsAt(text: string, calleeEnd: number, end: number): boolean {
+/** The end of `()` right after `calleeEnd` (spaces and tabs around the `(`), or -1. */
+function emptyCallEnd(text: string, calleeEnd: number): number {
   let i = calleeEnd;
   while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  if (text.charCodeAt(i) !== 40) return false;
+  if (text.charCodeAt(i) !== 40) return -1;
   i++;
   while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
-  return text.charCodeAt(i) === 41 && i + 1 === end;
+  return text.charCodeAt(i) === 41 ? i + 1 : -1;
+}
+
+/**
+ * True when what follows `at` on its line (after spaces and tabs) cannot continue a primary
+ * expression: no `(`, `[` or `.`, and no line break, comment, line continuation or end of text
+ * before the next character (inside brackets a trailer may come on a later line).
+ */
+function nothingContinues(text: string, at: number): boolean {
+  let i = at;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const c = text.charCodeAt(i);
+  return i < text.length && c !== 40 && c !== 91 && c !== 46 && c !== 10 && c !== 13 && c !== 35 && c !== 92;
 }
 
 function label(node: SyntaxNode): string {
@@ -254,8 +266,13 @@ export const rule: Rule = {
         const m = TO_PY_CALLEE.exec(text);
         if (m) {
           const calleeEnd = start + m[0].length;
-          const end = node.endIndex;
-          if (emptyCallEndsAt(text, calleeEnd, end) || node.childForFieldName('function')?.endIndex === calleeEnd) {
+          const callEnd = emptyCallEnd(text, calleeEnd);
+          // The call's end from the text: in a tree without errors, the only call that starts at
+          // `start` and reads `chain()` with nothing after it that could continue the chain is that
+          // `chain()` (a longer call would need a `(` after more trailers). Else the node says.
+          const fromText = callEnd >= 0 && nothingContinues(text, callEnd) && values.errorFree;
+          const end = fromText ? callEnd : node.endIndex;
+          if (fromText || callEnd === end || node.childForFieldName('function')?.endIndex === calleeEnd) {
             const name = m[1]!;
             const objectEnd = start + name.length + (m[2]?.length ?? 0);
             const held = d1.kindOfName(name, start, start + name.length);

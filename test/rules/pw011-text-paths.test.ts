@@ -177,9 +177,30 @@ const CALLS = [
   'other.results.to_py()',
   'res.results.to_pyx()',
   'res.resultsx.to_py()',
+  // What follows the call: where the text shows its end, and where only the node can.
+  'res.results.to_py() + 1',
+  '[res.results.to_py()]',
+  'f(res.results.to_py(), 1)',
+  'res.results.to_py() if res else None',
+  'res.results.to_py()(1)',
+  'res.results.to_py() (1)',
+  'res.results.to_py()[0]',
+  'res.results.to_py() .x',
+  'res.results.to_py()\\\n        (1)',
+  '(res.results.to_py()\n        (1))',
+  'res.results.to_py()(\n        to_py)',
+  '(res.results.to_py()  # c\n        (1))',
+  'res.to_py()(\n        to_py)',
+  'res.results.to_py()\r\n',
 ];
 
 describe('PW011 vendored: the text reading of to_py calls equals the tree', () => {
+  it('a file with a syntax error', () => {
+    const text = 'async def f(db, q):\n    res = await db.prepare(q).all()\n    x = [res.results.to_py()]\n    return x\ndef g(:\n    pass\n';
+    expect(ruleFindings(text)).toEqual(treeFindings(text));
+    expect(treeFindings(text).length).toBe(1);
+  });
+
   it('call shapes', () => {
     let found = 0;
     for (const call of CALLS) {
