@@ -112,7 +112,7 @@ const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
  */
 export class Occurrences {
   private walker: PathWalker | null = null;
-  /** A second cursor, for assignmentOfLeft (which leaves no path behind). */
+  /** A second cursor, for scopeAt and assignmentOfLeft (walks from the root that keep no path). */
   private cursor: ReturnType<SyntaxNode['walk']> | null = null;
 
   constructor(readonly source: PythonSource) {}
@@ -228,7 +228,7 @@ const STATEMENT_CONTAINERS = new Set([
   'match_statement', 'case_clause',
 ]);
 
-/** Node type names by the grammar's type id, learned as met: a cursor reads an id for less than a name. */
+/** Node type names by the grammar's type id (one grammar: Python), learned as met: a cursor reads an id for less than a name. */
 const TYPE_NAMES: string[] = [];
 
 function typeOfCursor(cursor: ReturnType<SyntaxNode['walk']>): string {
@@ -295,7 +295,7 @@ const isAsciiWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65
 /**
  * True when `word` occurs in text[from, to) with no ASCII word character (letter, digit, `_`) right
  * before or after it inside that range: what `/\bword\b/.test(text.slice(from, to))` says, without
- * the slice and the regex.
+ * the regex (a per-character alternation) and without searching past `to`.
  */
 export function hasWordIn(text: string, word: string, from: number, to: number): boolean {
   // Searched in the slice: indexOf over the whole text runs on to the end when the word is rare.
