@@ -199,7 +199,8 @@ export class Occurrences {
   assignmentOfLeft(start: number, end: number): { start: number; end: number; scope: Scope } | null {
     const cursor = (this.cursor ??= this.source.root.walk());
     cursor.gotoDescendant(0);
-    let type = typeOfCursor(cursor);
+    // The root (a module) is neither a function nor an assignment: its type is not read.
+    let type = '';
     let parentType = '';
     let scope: Scope = null;
     let assignmentStart = -1;
