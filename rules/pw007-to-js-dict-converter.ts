@@ -1,6 +1,6 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { mayContinueToCall, skipBlanks } from './lib/d1.js';
+import { mayContinueToCall, skipBlanks, stringEnd } from './lib/d1.js';
 import { jsGlobal, valuesOfName } from './lib/js-values.js';
 
 const TO_JS = new Set(['pyodide.ffi.to_js']);
@@ -49,20 +49,6 @@ const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) |
 /** String prefixes without interpolation (f- and t-strings nest quotes in their fields: not read here). */
 const PLAIN_PREFIX = /^(?:[rRuUbB]|[bB][rR]|[rR][bB])?$/;
 
-/** The offset after the string literal whose quote is at `q`, or -1 when it does not end plainly. */
-function stringEnd(text: string, q: number, limit: number): number {
-  const quote = text[q]!;
-  const triple = text[q + 1] === quote && text[q + 2] === quote;
-  for (let i = q + (triple ? 3 : 1); i < limit; i++) {
-    const c = text[i];
-    // A backslash keeps the next character in the string, raw strings included.
-    if (c === '\\') i++;
-    else if (c === quote && (!triple || (text[i + 1] === quote && text[i + 2] === quote))) return i + (triple ? 3 : 1);
-    else if (!triple && (c === '\n' || c === '\r')) return -1;
-  }
-  return -1;
-}
-
 /**
  * True when the argument list opening at `open` (a `(`) holds, at its own level, a keyword
  * argument `dict_converter=…` or a `**mapping`, as a forward scan of the text shows: brackets are
@@ -98,18 +84,18 @@ function passesConverterOrMapping(text: string, open: number, maxLength = 4000):
       if (i < 0) return false;
       itemStart = false;
     } else if (isWordChar(c)) {
-      let j = i;
+      let j = i + 1;
       while (j < limit && isWordChar(text.charCodeAt(j))) j++;
-      const word = text.slice(i, j);
-      if (text[j] === '"' || text[j] === "'") {
-        if (!PLAIN_PREFIX.test(word)) return false;
+      const q = text.charCodeAt(j);
+      if (q === 34 || q === 39) {
+        if (!PLAIN_PREFIX.test(text.slice(i, j))) return false;
         i = stringEnd(text, j, limit);
         if (i < 0) return false;
       } else {
-        if (itemStart && word === 'dict_converter') {
+        if (itemStart && j - i === 14 && text.startsWith('dict_converter', i)) {
           let k = j;
-          while (k < limit && /[ \t\f\r\n\\]/.test(text[k]!)) k++;
-          if (text[k] === '=' && text[k + 1] !== '=') return true;
+          for (let d = text.charCodeAt(k); k < limit && (d === 32 || d === 9 || d === 12 || d === 13 || d === 10 || d === 92); d = text.charCodeAt(++k));
+          if (text.charCodeAt(k) === 61 && text.charCodeAt(k + 1) !== 61) return true;
         }
         i = j;
       }

@@ -23,20 +23,6 @@ function nameAfterDot(text: string, last: number): number {
   return before >= 0 && text[before] === '.' ? first : -1;
 }
 
-/**
- * For `obj.word` at [start, end): 'none' when no dot precedes the word (it is no attribute or
- * method name), 'attribute' when `obj` is itself an attribute (`a.b.word`; `name` is its name),
- * 'other' for anything else or when the text cannot tell.
- */
-function objectBefore(text: string, start: number): { kind: 'none' | 'attribute' | 'other'; name?: string } {
-  const dot = charBefore(text, start);
-  if (dot < 0) return { kind: 'other' };
-  if (text[dot] !== '.') return { kind: 'none' };
-  const last = charBefore(text, dot);
-  const first = nameAfterDot(text, last);
-  return first >= 0 ? { kind: 'attribute', name: text.slice(first, last + 1) } : { kind: 'other' };
-}
-
 /** Methods whose awaited result D1Values.kind knows. */
 const D1_METHODS = new Set(['all', 'run', 'first']);
 
@@ -107,6 +93,28 @@ const CONSEQUENCE: Record<'rows' | 'row', Record<Use, string>> = {
  */
 const TO_PY_CALLEE = /([A-Za-z_][A-Za-z0-9_]*)([ \t]*\.[ \t]*results)?[ \t]*\.[ \t]*to_py(?![A-Za-z0-9_])/y;
 
+/** The end of `()` right after `calleeEnd` (spaces and tabs around the `(`), or -1. */
+function emptyCallEnd(text: string, calleeEnd: number): number {
+  let i = calleeEnd;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  if (text.charCodeAt(i) !== 40) return -1;
+  i++;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  return text.charCodeAt(i) === 41 ? i + 1 : -1;
+}
+
+/**
+ * True when what follows `at` on its line (after spaces and tabs) cannot continue a primary
+ * expression: no `(`, `[` or `.`, and no line break, comment, line continuation or end of text
+ * before the next character (inside brackets a trailer may come on a later line).
+ */
+function nothingContinues(text: string, at: number): boolean {
+  let i = at;
+  while (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 9) i++;
+  const c = text.charCodeAt(i);
+  return i < text.length && c !== 40 && c !== 91 && c !== 46 && c !== 10 && c !== 13 && c !== 35 && c !== 92;
+}
+
 function label(node: SyntaxNode): string {
   return labelOf(node.text);
 }
@@ -158,10 +166,15 @@ export const rule: Rule = {
   // an empty call (`(await resp.json()).to_py()`, see endsWithOtherCall). A `.results` followed
   // by a dot (`.results.to_py()`) is the object of another attribute: neither used nor assigned.
   triggerHit(ctx, word, start, end) {
-    const object = objectBefore(ctx.text, start);
-    if (object.kind === 'none') return false;
-    if (word === 'results') return object.kind !== 'attribute' && ctx.text[skipBlanks(ctx.text, end)] !== '.';
-    if (word === 'to_py') return object.kind === 'attribute' ? object.name === 'results' : !endsWithOtherCall(ctx.text, start);
+    // No dot before the word: no attribute or method name. A dot: the object is an attribute when
+    // a plain name ends right before the dot after another dot (first..last); else the text cannot tell.
+    const text = ctx.text;
+    const dot = charBefore(text, start);
+    if (dot >= 0 && text.charCodeAt(dot) !== 46) return false;
+    const last = dot >= 0 ? charBefore(text, dot) : -1;
+    const first = last >= 0 ? nameAfterDot(text, last) : -1;
+    if (word === 'results') return first < 0 && text.charCodeAt(skipBlanks(text, end)) !== 46;
+    if (word === 'to_py') return first >= 0 ? last - first === 6 && text.startsWith('results', first) : !endsWithOtherCall(text, start);
     return true;
   },
   python(ctx) {
@@ -197,14 +210,15 @@ export const rule: Rule = {
       }
     };
 
-    /** Vendored SDK: `.to_py()` on a D1 value of `kind` (the object's text, and where it ends). */
-    const reportExtraToPy = (call: SyntaxNode, kind: D1Value, objectText: string, objectEnd: number) => {
+    /** Vendored SDK: `.to_py()` on a D1 value of `kind` (the call's range, the object's text, and where it ends). */
+    const reportExtraToPy = (start: number, end: number, kind: D1Value, objectText: string, objectEnd: number) => {
       const what = kind === 'row' ? 'a first() row' : kind === 'rows' ? 'D1 rows' : 'a D1 result';
-      ctx.reportNode(
-        call,
-        `The vendored workers SDK already returns ${what} as Python values: \`.to_py()\` on ${labelOf(objectText)} raises AttributeError`,
-        { applicability: 'safe', description: 'Remove `.to_py()`', edits: [{ start: objectEnd, end: call.endIndex, text: '' }] },
-      );
+      ctx.report({
+        start,
+        end,
+        message: `The vendored workers SDK already returns ${what} as Python values: \`.to_py()\` on ${labelOf(objectText)} raises AttributeError`,
+        fix: { applicability: 'safe', description: 'Remove `.to_py()`', edits: [{ start: objectEnd, end, text: '' }] },
+      });
     };
 
     const text = ctx.text;
@@ -236,38 +250,45 @@ export const rule: Rule = {
         if (builtIn) {
           const call = text.slice(node.startIndex, node.endIndex);
           if (!FIRST_CALL.test(call) && !call.includes('#')) return;
-        }
-        if (!builtIn) {
-          // `name.to_py(…)` and `name.results.to_py(…)` read from the text: the callee is that chain
-          // when the call's function ends where the text's `to_py` ends (a chain of names joined
-          // by dots is nested attributes), and the object is the name, or the name's `.results`.
-          TO_PY_CALLEE.lastIndex = node.startIndex;
-          const m = TO_PY_CALLEE.exec(text);
-          if (m && node.childForFieldName('function')?.endIndex === node.startIndex + m[0].length) {
-            const name = m[1]!;
-            const start = node.startIndex;
-            const objectEnd = start + name.length + (m[2]?.length ?? 0);
-            const held = d1.kindOfName(name, start, start + name.length);
-            const kind: D1Value | null = m[2] === undefined ? held : held === 'result' ? 'rows' : null;
-            if (kind) reportExtraToPy(node, kind, text.slice(start, objectEnd), objectEnd);
-            return;
-          }
-        }
-        const method = methodName(node);
-        if (builtIn && method === 'first') {
+          if (methodName(node) !== 'first') return;
           const wait = outermostParens(node).parent;
           if (wait?.type !== 'await' || argumentCount(node) !== 0 || !d1.hasPrepare(node)) return;
           checkUses(outermostParens(wait), 'row');
-        } else if (!builtIn && method === 'to_py') {
-          const object = node.childForFieldName('function')!.childForFieldName('object');
-          const kind: D1Value | null = object ? d1.kind(object) : null;
-          if (!object || !kind) return;
-          reportExtraToPy(node, kind, object.text, object.endIndex);
+          return;
         }
+        // Vendored SDK: `name.to_py(…)` and `name.results.to_py(…)` read from the text: the callee
+        // is that chain when the call's function ends where the text's `to_py` ends (a chain of
+        // names joined by dots is nested attributes), and the object is the name, or the name's
+        // `.results`. The text shows it when the call is the chain and `()` up to its end (the
+        // argument list then is that `()`, and the function what comes before it), else the tree.
+        const start = node.startIndex;
+        TO_PY_CALLEE.lastIndex = start;
+        const m = TO_PY_CALLEE.exec(text);
+        if (m) {
+          const calleeEnd = start + m[0].length;
+          const callEnd = emptyCallEnd(text, calleeEnd);
+          // The call's end from the text: in a tree without errors, the only call that starts at
+          // `start` and reads `chain()` with nothing after it that could continue the chain is that
+          // `chain()` (a longer call would need a `(` after more trailers). Else the node says.
+          const fromText = callEnd >= 0 && nothingContinues(text, callEnd) && values.errorFree;
+          const end = fromText ? callEnd : node.endIndex;
+          if (fromText || callEnd === end || node.childForFieldName('function')?.endIndex === calleeEnd) {
+            const name = m[1]!;
+            const objectEnd = start + name.length + (m[2]?.length ?? 0);
+            const held = d1.kindOfName(name, start, start + name.length);
+            const kind: D1Value | null = m[2] === undefined ? held : held === 'result' ? 'rows' : null;
+            if (kind) reportExtraToPy(start, end, kind, text.slice(start, objectEnd), objectEnd);
+            return;
+          }
+        }
+        if (methodName(node) !== 'to_py') return;
+        const object = node.childForFieldName('function')!.childForFieldName('object');
+        const kind: D1Value | null = object ? d1.kind(object) : null;
+        if (!object || !kind) return;
+        reportExtraToPy(start, node.endIndex, kind, object.text, object.endIndex);
       },
     };
     // The vendored SDK reports only `.to_py()` calls.
-    if (!builtIn) delete visitors.attribute;
-    return visitors;
+    return builtIn ? visitors : { call: visitors.call! };
   },
 };

@@ -112,10 +112,13 @@ const FUNCTION_TYPES = new Set(['function_definition', 'lambda']);
  */
 export class Occurrences {
   private walker: PathWalker | null = null;
+  /** A second cursor, for scopeAt and assignmentOfLeft (walks from the root that keep no path). */
+  private cursor: ReturnType<SyntaxNode['walk']> | null = null;
 
   constructor(readonly source: PythonSource) {}
 
-  private descend(start: number, end: number): number {
+  /** Moves the path to the deepest node holding [start, end); returns its depth. */
+  descend(start: number, end: number): number {
     return (this.walker ??= new PathWalker(this.source.root)).descend(start, end);
   }
 
@@ -144,15 +147,107 @@ export class Occurrences {
     return null;
   }
 
-  /** The innermost function or lambda strictly around [start, end) (what enclosingFunction gives for a node there). */
+  /**
+   * The innermost function or lambda strictly around [start, end) (what enclosingFunction gives for
+   * a node there): what scopeOnPath says of the full path, from a walk down the statements only. It
+   * reads each level's type (by its id) and goes through modules, blocks and compound statements;
+   * functions and lambdas on the way are checked to hold [start, end) (the path holds only nodes
+   * that do). At the first other node (a simple statement, an expression, a header part) a deeper
+   * function or lambda would start in that node's text before `start` (or at it), with `def` or
+   * `lambda`: without either word there (strings and comments included), the walk's answer is the
+   * path's; with one, the full path decides.
+   */
   scopeAt(start: number, end: number): Scope {
-    return this.scopeOnPath(this.descend(start, end), start, end);
+    // An empty range at a node's end is on the path that last held it: that walk decides.
+    if (start === end) return this.scopeOnPath(this.descend(start, end), start, end);
+    const cursor = (this.cursor ??= this.source.root.walk());
+    cursor.gotoDescendant(0);
+    let scope: Scope = null;
+    while (cursor.gotoFirstChildForIndex(start) !== null) {
+      const type = typeOfCursor(cursor);
+      if (type === 'function_definition' || type === 'lambda') {
+        const s = cursor.startIndex;
+        const e = cursor.endIndex;
+        // Not on the path, or [start, end) itself (which scopeOnPath skips): nothing deeper is around it.
+        if (s > start || e < end || (s === start && e === end)) return scope;
+        scope = { start: s, end: e };
+      } else if (!STATEMENT_CONTAINERS.has(type)) {
+        const s = cursor.startIndex;
+        if (s > start) return scope;
+        const text = this.source.text;
+        if (!hasWordIn(text, 'def', s, start + 3) && !hasWordIn(text, 'lambda', s, start + 6)) return scope;
+        return this.scopeOnPath(this.descend(start, end), start, end);
+      }
+    }
+    return scope;
   }
 
   /** The node at `depth` of the path last returned. */
   nodeAt(depth: number): SyntaxNode {
     return this.walker!.nodeAt(depth);
   }
+
+  /**
+   * When the identifier at exactly [start, end) is the first child of an assignment that starts at
+   * `start`: that assignment's range and scopeOnPath's answer for the identifier (the innermost
+   * function or lambda around it). Null otherwise. What identifier() and its path say, from one
+   * walk down from the root that reads each level's type (by its id) and only the ranges of
+   * functions, lambdas, assignments and the last node: the walk goes to the first child ending
+   * after `start` until there is none, and every node on the way to an identifier at exactly
+   * [start, end) holds it; when the walk ends anywhere else there is no such identifier.
+   */
+  assignmentOfLeft(start: number, end: number): { start: number; end: number; scope: Scope } | null {
+    const cursor = (this.cursor ??= this.source.root.walk());
+    cursor.gotoDescendant(0);
+    // The root (a module) is neither a function nor an assignment: its type is not read.
+    let type = '';
+    let parentType = '';
+    let scope: Scope = null;
+    let assignmentStart = -1;
+    let assignmentEnd = -1;
+    while (cursor.gotoFirstChildForIndex(start) !== null) {
+      parentType = type;
+      type = typeOfCursor(cursor);
+      if (type === 'function_definition' || type === 'lambda') {
+        scope = { start: cursor.startIndex, end: cursor.endIndex };
+      } else if (type === 'assignment') {
+        assignmentStart = cursor.startIndex;
+        assignmentEnd = cursor.endIndex;
+      }
+    }
+    // The parent is the last assignment the walk entered.
+    if (type !== 'identifier' || parentType !== 'assignment' || assignmentStart !== start) return null;
+    if (cursor.startIndex !== start || cursor.endIndex !== end) return null;
+    return { start: assignmentStart, end: assignmentEnd, scope };
+  }
+}
+
+/** Nodes whose children are statements, clauses or blocks (a function or lambda inside starts a child of its own). */
+const STATEMENT_CONTAINERS = new Set([
+  'module', 'block', 'class_definition', 'decorated_definition', 'if_statement', 'elif_clause', 'else_clause', 'for_statement',
+  'while_statement', 'try_statement', 'except_clause', 'except_group_clause', 'finally_clause', 'with_statement',
+  'match_statement', 'case_clause',
+]);
+
+/** Node type names by the grammar's type id (one grammar: Python), learned as met: a cursor reads an id for less than a name. */
+const TYPE_NAMES: string[] = [];
+
+function typeOfCursor(cursor: ReturnType<SyntaxNode['walk']>): string {
+  const id = cursor.nodeTypeId;
+  return (TYPE_NAMES[id] ??= cursor.nodeType);
+}
+
+const occurrencesBySource = new WeakMap<PythonSource, Occurrences>();
+
+/**
+ * The file's Occurrences, shared by every rule and helper that reads it: its cursors are made once
+ * per file. Sharing is safe because a path is read right after the call that made it (rules run one
+ * after another, and no helper calls another between the two).
+ */
+export function occurrencesOf(source: PythonSource): Occurrences {
+  let found = occurrencesBySource.get(source);
+  if (!found) occurrencesBySource.set(source, (found = new Occurrences(source)));
+  return found;
 }
 
 /** An assignment `name = value` (or `name: T = value`), found from the text and confirmed by the tree. */
@@ -165,6 +260,8 @@ export interface Assignment {
   scope: Scope;
   /** Made on first use. */
   node: SyntaxNode | null;
+  /** D1Values.awaitsAll's answer, once asked. */
+  awaitsAll?: boolean;
 }
 
 /** Per name: where the text shows `name =` or `name:`, and what the tree said of each. */
@@ -194,8 +291,27 @@ function countBelow(offsets: readonly number[], offset: number): number {
   return lo;
 }
 
-/** `def` or `lambda` as a word: where a function may start. */
-const FUNCTION_KEYWORD = /\b(?:def|lambda)\b/;
+const isAsciiWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/**
+ * True when `word` occurs in text[from, to) with no ASCII word character (letter, digit, `_`) right
+ * before or after it inside that range: what `/\bword\b/.test(text.slice(from, to))` says, without
+ * the regex (a per-character alternation) and without searching past `to`.
+ */
+export function hasWordIn(text: string, word: string, from: number, to: number): boolean {
+  // Searched in the slice: indexOf over the whole text runs on to the end when the word is rare.
+  const part = text.slice(from, to);
+  const last = part.length - word.length;
+  for (let at = part.indexOf(word); at >= 0; at = part.indexOf(word, at + 1)) {
+    if ((at === 0 || !isAsciiWordCode(part.charCodeAt(at - 1))) && (at === last || !isAsciiWordCode(part.charCodeAt(at + word.length)))) return true;
+  }
+  return false;
+}
+
+/** `def` or `lambda` as a word in text[from, to): where a function may start. */
+function hasFunctionKeyword(text: string, from: number, to: number): boolean {
+  return hasWordIn(text, 'def', from, to) || hasWordIn(text, 'lambda', from, to);
+}
 /** How far the text between an assignment and a read is searched for a function start. */
 const SCOPE_BY_TEXT_LIMIT = 4000;
 
@@ -204,10 +320,18 @@ export class LocalValues {
   readonly text: string;
   readonly occurrences: Occurrences;
   private readonly candidates = new Map<string, Candidates>();
+  private readonly verdictsByName = new Map<string, Map<number, Assignment | null>>();
+
+  private errorFreeAnswer: boolean | undefined;
 
   constructor(private readonly source: PythonSource) {
     this.text = source.text;
-    this.occurrences = new Occurrences(source);
+    this.occurrences = occurrencesOf(source);
+  }
+
+  /** True when the tree has no ERROR or MISSING node: it is then the grammar's parse of the text. */
+  get errorFree(): boolean {
+    return (this.errorFreeAnswer ??= !this.source.root.hasError);
   }
 
   /**
@@ -220,10 +344,15 @@ export class LocalValues {
     let found = this.candidates.get(name);
     if (!found) {
       const text = this.text;
-      const offsets = nameOffsets(text, name).filter((at) => {
-        const i = skipBlanks(text, at + name.length);
-        return (text[i] === '=' || text[i] === ':') && text[i + 1] !== '=';
-      });
+      const offsets: number[] = [];
+      const n = name.length;
+      for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
+        // nameOffsets' test, then what follows the name.
+        if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) continue;
+        const i = skipBlanks(text, at + n);
+        const c = text.charCodeAt(i);
+        if ((c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61) offsets.push(at);
+      }
       this.candidates.set(name, (found = { offsets, verdicts: new Array(offsets.length), back: new Int32Array(offsets.length).fill(UNSET) }));
     }
     return found;
@@ -232,21 +361,44 @@ export class LocalValues {
   /** Confirms a candidate: the identifier is the left side of an assignment that has a value. */
   private verdict(list: Candidates, i: number, name: string): Assignment | null {
     let v = list.verdicts[i];
+    if (v === undefined) list.verdicts[i] = v = this.verdictAt(name, list.offsets[i]!);
+    return v;
+  }
+
+  /** verdict() of the candidate at `at`, cached per name and offset (the lists and lastCandidateBefore share it). */
+  private verdictAt(name: string, at: number): Assignment | null {
+    let byOffset = this.verdictsByName.get(name);
+    if (!byOffset) this.verdictsByName.set(name, (byOffset = new Map()));
+    let v = byOffset.get(at);
     if (v !== undefined) return v;
     v = null;
-    const at = list.offsets[i]!;
     const end = at + name.length;
-    const depth = this.occurrences.identifier(at, end);
-    const parent = depth > 0 ? this.occurrences.path[depth - 1]! : null;
     // The left side is an assignment's first child: it starts where the assignment starts.
-    if (parent?.type === 'assignment' && parent.start === at) {
-      const a: Assignment = { start: parent.start, end: parent.end, nameEnd: end, scope: this.occurrences.scopeOnPath(depth, at, end), node: null };
+    const left = this.occurrences.assignmentOfLeft(at, end);
+    if (left) {
+      const a: Assignment = { start: left.start, end: left.end, nameEnd: end, scope: left.scope, node: null };
       // `name = …` has a value; `name: T` may not (`name: T = …` does).
       const next = this.text[skipBlanks(this.text, end)];
       if (next === '=' || this.nodeOf(a).childForFieldName('right') !== null) v = a;
     }
-    list.verdicts[i] = v;
+    byOffset.set(at, v);
     return v;
+  }
+
+  /**
+   * The last candidate of `name` (candidatesOf's test) that starts before `start`, or -1: read
+   * backwards from `start`, without the whole file's list.
+   */
+  private lastCandidateBefore(name: string, start: number): number {
+    const text = this.text;
+    const n = name.length;
+    for (let at = start > 0 ? text.lastIndexOf(name, start - 1) : -1; at >= 0; at = at > 0 ? text.lastIndexOf(name, at - 1) : -1) {
+      if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) continue;
+      const i = skipBlanks(text, at + n);
+      const c = text.charCodeAt(i);
+      if ((c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61) return at;
+    }
+    return -1;
   }
 
   nodeOf(a: Assignment): SyntaxNode {
@@ -261,7 +413,7 @@ export class LocalValues {
    */
   private scopeOfRead(a: Assignment, start: number, end: number): Scope {
     const holds = a.scope === null || (a.scope.start <= start && a.scope.end >= end);
-    if (holds && start - a.start <= SCOPE_BY_TEXT_LIMIT && !FUNCTION_KEYWORD.test(this.text.slice(a.start, start))) return a.scope;
+    if (holds && start - a.start <= SCOPE_BY_TEXT_LIMIT && !hasFunctionKeyword(this.text, a.start, start)) return a.scope;
     return this.occurrences.scopeAt(start, end);
   }
 
@@ -270,6 +422,17 @@ export class LocalValues {
    * that ends before `start`. `scope` is that scope when the caller knows it.
    */
   assignmentAt(name: string, start: number, end: number, scope?: Scope): Assignment | null {
+    if (scope === undefined) {
+      // Most reads take the last candidate before them: found backwards, the file's list unneeded.
+      const at = this.lastCandidateBefore(name, start);
+      if (at < 0) return null;
+      const a = this.verdictAt(name, at);
+      if (a) {
+        // As below: the first assignment found gives the read's scope.
+        scope = this.scopeOfRead(a, start, end);
+        if (a.end <= start && sameScope(a.scope, scope)) return a;
+      }
+    }
     const list = this.candidatesOf(name);
     // An assignment starts at its left side: earlier candidates start earlier.
     for (let i = this.assignmentAtOrBefore(list, countBelow(list.offsets, start) - 1, name); i >= 0; ) {
@@ -353,6 +516,134 @@ export function backOverBlanks(text: string, i: number): number {
   return i;
 }
 
+const isAsciiNameStart = (c: number): boolean => (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+
+/** Python keywords that cannot start a primary expression (None, True and False can). */
+const NOT_PRIMARY = new Set([
+  'and', 'as', 'assert', 'async', 'await', 'break', 'class', 'continue', 'def', 'del', 'elif', 'else', 'except', 'finally',
+  'for', 'from', 'global', 'if', 'import', 'in', 'is', 'lambda', 'nonlocal', 'not', 'or', 'pass', 'raise', 'return', 'try',
+  'while', 'with', 'yield',
+]);
+
+/** String prefixes without interpolation (f- and t-strings nest quotes in their fields: not read here). */
+function isPlainPrefix(text: string, from: number, to: number): boolean {
+  const n = to - from;
+  if (n === 1) return /[rRuUbB]/.test(text[from]!);
+  if (n !== 2) return false;
+  const a = text[from]!.toLowerCase();
+  const b = text[from + 1]!.toLowerCase();
+  return (a === 'b' && b === 'r') || (a === 'r' && b === 'b');
+}
+
+/** The offset after the string literal whose quote is at `q`, or -1 when it does not end plainly before `limit`. */
+export function stringEnd(text: string, q: number, limit: number): number {
+  const quote = text.charCodeAt(q);
+  const triple = text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
+  for (let i = q + (triple ? 3 : 1); i < limit; i++) {
+    const c = text.charCodeAt(i);
+    // A backslash keeps the next character in the string, raw strings included.
+    if (c === 92) i++;
+    else if (c === quote && (!triple || (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote))) return i + (triple ? 3 : 1);
+    else if (!triple && (c === 10 || c === 13)) return -1;
+  }
+  return -1;
+}
+
+/**
+ * The offset after the bracketed group opening at `open`, before `limit`: brackets counted, comments
+ * and plain string literals skipped. -1 when it does not close there or holds an f- or t-string
+ * (or a string with an unknown prefix).
+ */
+function groupEnd(text: string, open: number, limit: number): number {
+  let depth = 0;
+  for (let i = open; i < limit; ) {
+    const c = text.charCodeAt(i);
+    if (c === 40 || c === 91 || c === 123) {
+      depth++;
+      i++;
+    } else if (c === 41 || c === 93 || c === 125) {
+      i++;
+      if (--depth === 0) return i;
+    } else if (c === 35) {
+      while (i < limit && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else if (c === 34 || c === 39) {
+      i = stringEnd(text, i, limit);
+      if (i < 0) return -1;
+    } else if (isWordCode(c)) {
+      let j = i + 1;
+      while (j < limit && isWordCode(text.charCodeAt(j))) j++;
+      const q = text.charCodeAt(j);
+      if (q === 34 || q === 39) {
+        if (!isPlainPrefix(text, i, j)) return -1;
+        i = stringEnd(text, j, limit);
+        if (i < 0) return -1;
+      } else {
+        i = j;
+      }
+    } else {
+      i++;
+    }
+  }
+  return -1;
+}
+
+/** The end of the ASCII name starting at `i` (a name start), or -1 when a non-ASCII character continues it. */
+function asciiNameEnd(text: string, i: number): number {
+  let j = i + 1;
+  while (isAsciiWordCode(text.charCodeAt(j))) j++;
+  return text.charCodeAt(j) > 127 ? -1 : j;
+}
+
+/**
+ * True when text[from, end) is a primary expression (blanks and line continuations around it)
+ * whose last two parts are `.<name>` ending at `nameEnd` and a bracketed call `(…)` ending at
+ * `end`: an atom (a name that is no keyword, or a bracketed group) followed by `.name`, `(…)` and
+ * `[…]` parts. Grammar fact: `await` takes a primary expression, and a primary's trailing `.name`
+ * and `(…)` bind tighter than anything around it; so when the text after `await` is such a chain
+ * up to the end of an assignment, the tree (if it has no errors) has await → call → attribute →
+ * that name. False when the text is anything else or cannot be read plainly (an operator, a
+ * keyword, a string outside brackets, an f-string, a non-ASCII name, a comment outside brackets).
+ */
+export function isAwaitedCallOf(text: string, from: number, end: number, nameEnd: number): boolean {
+  let i = skipBlanks(text, from);
+  let c = text.charCodeAt(i);
+  if (isAsciiNameStart(c)) {
+    const j = asciiNameEnd(text, i);
+    if (j < 0 || NOT_PRIMARY.has(text.slice(i, j))) return false;
+    i = j;
+  } else if (c === 40 || c === 91 || c === 123) {
+    i = groupEnd(text, i, end);
+    if (i < 0) return false;
+  } else {
+    return false;
+  }
+  // The end of the last `.name` part, and whether the part after it is a call.
+  let lastName = -1;
+  let callOfName = false;
+  while (i < end) {
+    i = skipBlanks(text, i);
+    if (i >= end) return false;
+    c = text.charCodeAt(i);
+    if (c === 46) {
+      i = skipBlanks(text, i + 1);
+      if (!isAsciiNameStart(text.charCodeAt(i))) return false;
+      i = asciiNameEnd(text, i);
+      if (i < 0) return false;
+      lastName = i;
+      callOfName = false;
+    } else if (c === 40 || c === 91) {
+      const afterName = lastName >= 0 && i === skipBlanks(text, lastName);
+      i = groupEnd(text, i, end);
+      if (i < 0) return false;
+      callOfName = c === 40 && afterName;
+      if (!callOfName) lastName = -1;
+    } else {
+      return false;
+    }
+  }
+  return i === end && callOfName && lastName === nameEnd;
+}
+
 /** Recognises D1 statements and their results through the names they are assigned to. */
 export class D1Values {
   constructor(private readonly values: LocalValues) {}
@@ -400,6 +691,10 @@ export class D1Values {
    * (the nodes then decide).
    */
   private awaitsAll(a: Assignment): boolean {
+    return (a.awaitsAll ??= this.findAwaitsAll(a));
+  }
+
+  private findAwaitsAll(a: Assignment): boolean {
     const text = this.values.text;
     const eq = skipBlanks(text, a.nameEnd);
     const value = text[eq] === '=' ? skipBlanks(text, eq + 1) : -1;
@@ -409,6 +704,8 @@ export class D1Values {
     const last = open >= 0 && text[open] === '(' ? backOverBlanks(text, open - 1) : -1;
     const first = last - 2;
     if (first < 0 || text.slice(first, last + 1) !== 'all' || isWordCode(text.charCodeAt(first - 1))) return false;
+    // In a tree without errors, a right side that reads `await <primary>.all()` is that await.
+    if (this.values.errorFree && isAwaitedCallOf(text, value + 5, a.end, last + 1)) return true;
     const depth = this.values.occurrences.identifier(first, last + 1);
     if (depth < 4) return false;
     const [assignment, wait, call, attribute] = this.values.occurrences.path.slice(depth - 4, depth) as PathLevel[];

@@ -3,7 +3,7 @@
 // (inside a function or lambda body), and the values a name is assigned in its scope (found from
 // the name's occurrences in the text, each confirmed by one cursor descent: see valuesOfName).
 import type { PathLevel, PythonSource, SyntaxNode } from '../../src/engine/python.js';
-import { charBefore, nameOffsets, Occurrences, scopeKey, type Scope } from './d1.js';
+import { charBefore, nameOffsets, occurrencesOf, type Occurrences, scopeKey, type Scope } from './d1.js';
 import type { OffsetEdit, RuntimeProfile } from '../../src/engine/types.js';
 import { ensureFromImport } from './python-edits.js';
 
@@ -194,7 +194,7 @@ function classify(source: PythonSource, path: readonly PathLevel[], depth: numbe
 
 function fileOf(source: PythonSource): FileNames {
   let file = fileNames.get(source);
-  if (!file) fileNames.set(source, (file = { occurrences: new Occurrences(source), byScopeAndName: new Map() }));
+  if (!file) fileNames.set(source, (file = { occurrences: occurrencesOf(source), byScopeAndName: new Map() }));
   return file;
 }
 

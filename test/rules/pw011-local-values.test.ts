@@ -177,6 +177,40 @@ const EDGES: Record<string, string> = {
   'D1 value shapes the text cannot tell': 'async def f(env, q, db):\n    a = await (db.prepare(q).all())\n    b: object = await db.prepare(q).all()\n    c = d = await db.prepare(q).all()\n    e = await db.prepare(q).all(  # no arguments\n    )\n    g = await db.all(1)\n    h = await x + db.all()\n    i = await db.prepare(q).all \\\n        ()\n    return a.results, b.results, c.results, d.results, e.results, g.results, h.results, i.results\n',
   'D1 reads after a nested def or lambda': 'async def f(db):\n    res = await db.prepare("q").all()\n    def inner():\n        return res.results\n    g = lambda: res.results\n    res2 = await db.all()\n    k = lambda res2=res2: res2.results\n    return res.results, inner, g, k, (\n        res\n        .results\n    )\n',
   'many non-assignments and nested functions between an assignment and its reads': 'res = first()\nd = {res: 1, "k": {res: 2}}\nf(res=3)\ndef g(res=4):\n    res = 5\n    def h():\n        res = 6\n        return res\n    k = {res: res}\n    return res\nlam = lambda res=7: res\nprint(res, d)\nres = second()\nclass C:\n    res = 8\n    print(res)\nprint(res)\n',
+  'awaited all() through shapes the text reads and shapes it leaves to the tree':
+    'async def f(env, q, db, c, not_):\n' +
+    '    a = await db.prepare("SELECT (a) FROM t WHERE x = \')\'").all()\n' +
+    '    b = await db.prepare(f"SELECT {q}").all()\n' +
+    '    c1 = await db.prepare(q).bind(*[1, 2], **{"k": (3)}).all()\n' +
+    '    d = await db.prepare(q) . all ( )\n' +
+    "    e = await env.DB['x'].all()\n" +
+    '    g = await x or db.all()\n' +
+    '    h = await (db).all()\n' +
+    '    i = await db.prepare("""a)"""  # c)\n    ).all()\n' +
+    '    j = await db.prepare(q).all() if c else None\n' +
+    '    k = await db.prepare(q).all(), 1\n' +
+    '    l = await db.prepare(r"\\"(").all()\n' +
+    '    m = await not_(db).all()\n' +
+    '    n = await db.prepare(q).all()[0]\n' +
+    '    o = await db.prepare(q).all().all()\n' +
+    '    p = await db.prepare(q).all\n' +
+    '    r = await None.all()\n' +
+    '    s = await [db][0].all()\n' +
+    '    t = await {db}.all()\n' +
+    '    u = await db.prepare(q)(1).all()\n' +
+    '    w = await db.prepare("x" \'y\').all()\n' +
+    '    z = await db.prepare(b"(").all()\n' +
+    '    zé = await dbé.prepare(q).all()\n' +
+    '    z2 = await db.prepare("a\\\n(").all()\n' +
+    '    z3 = await db.all[0]()\n' +
+    '    z4 = await db.prepare(q).all()  # trailing comment\n' +
+    '    z5 = await db .\\\n        all()\n' +
+    '    z6 = await db.prepare(q).all(\r\n    )\r\n' +
+    '    z7 = await db.prepare(\'\'\'\n)\'\'\', [x for x in (1, 2)]).all()\n' +
+    '    return (a.results, b.results, c1.results, d.results, e.results, g.results, h.results, i.results, j.results, k.results,\n' +
+    '            l.results, m.results, n.results, o.results, p.results, r.results, s.results, t.results, u.results, w.results,\n' +
+    '            z.results, zé.results, z2.results, z3.results, z4.results, z5.results, z6.results, z7.results)\n',
+  'awaited all() in a file with a syntax error elsewhere': 'async def f(db):\n    res = await db.prepare("q").all()\n    return res.results\ndef g(:\n    pass\n',
   'global and nonlocal': 'x = 1\ndef f():\n    global x\n    x = 2\n    def g():\n        nonlocal x\n        x = 3\n    return x\n',
 };
 
