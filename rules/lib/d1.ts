@@ -119,7 +119,7 @@ export class Occurrences {
 
   /** Moves the path to the deepest node holding [start, end); returns its depth. */
   descend(start: number, end: number): number {
-    return (this.walker ??= new PathWalker(this.source.root)).descend(start, end);
+    return (this.walker ??= this.source.walker()).descend(start, end);
   }
 
   /**
@@ -322,7 +322,6 @@ export class LocalValues {
   private readonly candidates = new Map<string, Candidates>();
   private readonly verdictsByName = new Map<string, Map<number, Assignment | null>>();
 
-  private errorFreeAnswer: boolean | undefined;
 
   constructor(private readonly source: PythonSource) {
     this.text = source.text;
@@ -331,7 +330,7 @@ export class LocalValues {
 
   /** True when the tree has no ERROR or MISSING node: it is then the grammar's parse of the text. */
   get errorFree(): boolean {
-    return (this.errorFreeAnswer ??= !this.source.root.hasError);
+    return !this.source.hasError;
   }
 
   /**
