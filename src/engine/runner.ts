@@ -74,8 +74,8 @@ export async function analyzeAsync(input: AnalyzeInput, yieldEveryBytes = 256_00
 }
 
 /** How far ahead Python files are parsed (see parseAhead): at most this many files, and text. */
-const PARSE_AHEAD_FILES = 16;
-const PARSE_AHEAD_BYTES = 128_000;
+const PARSE_AHEAD_FILES = 4;
+const PARSE_AHEAD_BYTES = 32_000;
 
 /** Native memory of a tree-sitter Python tree per character of source, measured on the bench corpus. */
 const TREE_BYTES_PER_CHAR = 45;
@@ -117,7 +117,7 @@ function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<nu
       const plan = planOf(next);
       if (!plan || !('language' in plan) || plan.language !== 'python' || !workspace.pythonProfile(next.path, next.text)) continue;
       try {
-        parsed.set(next, new PythonSource(next.path, next.text));
+        parsed.set(next, parseFile(next, hintNativeMemory));
       } catch (err) {
         parsed.set(next, err as Error);
       }
@@ -318,6 +318,16 @@ class RuleContext implements PythonContext {
   }
 }
 
+function parseFile(file: SourceFile, hintNativeMemory: boolean): PythonSource {
+  const source = new PythonSource(file.path, file.text);
+  if (hintNativeMemory) {
+    // An untouched allocation of about the tree's native size, tied to the tree: V8 counts it as
+    // external memory and collects often enough for the event loop to free finished trees.
+    Object.defineProperty(source.tree, NATIVE_MEMORY_HINT, { value: Buffer.allocUnsafeSlow(file.text.length * TREE_BYTES_PER_CHAR) });
+  }
+  return source;
+}
+
 function lintPython(
   file: SourceFile,
   rules: readonly Rule[],
@@ -330,12 +340,7 @@ function lintPython(
   const profile = workspace.pythonProfile(file.path, file.text);
   if (!profile) return; // not Worker code
   result.profiles.set(file.path, profile);
-  const source = parsed ?? new PythonSource(file.path, file.text);
-  if (hintNativeMemory) {
-    // An untouched allocation of about the tree's native size, tied to the tree: V8 counts it as
-    // external memory and collects often enough for the event loop to free finished trees.
-    Object.defineProperty(source.tree, NATIVE_MEMORY_HINT, { value: Buffer.allocUnsafeSlow(file.text.length * TREE_BYTES_PER_CHAR) });
-  }
+  const source = parsed ?? parseFile(file, hintNativeMemory);
   const syntax = firstSyntaxError(source.root, source.hasError);
   if (syntax) {
     sink.hasSyntaxError = true;
