@@ -267,10 +267,7 @@ export class PathWalker {
    * (TreeCursor.reset(node) cannot be used: node-tree-sitter 0.25 does not pass the node to it.)
    */
   rewound(): Parser.TreeCursor {
-    while (this.at > 0) {
-      this.cursor.gotoParent();
-      this.at--;
-    }
+    this.moveTo(0);
     this.path.length = 1;
     return this.cursor;
   }
@@ -284,16 +281,7 @@ export class PathWalker {
       if (top.start <= start && top.end >= end) break;
       path.pop();
     }
-    const kept = path.length - 1;
-    while (this.at > kept) {
-      cursor.gotoParent();
-      this.at--;
-    }
-    // Back down the levels kept from the last descent, the way that descent went.
-    while (this.at < kept) {
-      cursor.gotoFirstChildForIndex(this.goal);
-      this.at++;
-    }
+    this.moveTo(path.length - 1);
     this.goal = start;
     while (cursor.gotoFirstChildForIndex(start) !== null) {
       const s = cursor.startIndex;
@@ -310,17 +298,20 @@ export class PathWalker {
 
   /** The node at `depth` (at most the last depth descend returned) on the path. */
   nodeAt(depth: number): SyntaxNode {
-    const cursor = this.cursor;
-    const to = Math.min(depth, this.path.length - 1);
-    while (this.at > to) {
-      cursor.gotoParent();
+    this.moveTo(Math.min(depth, this.path.length - 1));
+    return this.cursor.currentNode;
+  }
+
+  /** Puts the cursor on the path's level `depth`: up, or back down the way the last descent went. */
+  private moveTo(depth: number): void {
+    while (this.at > depth) {
+      this.cursor.gotoParent();
       this.at--;
     }
-    while (this.at < to) {
-      cursor.gotoFirstChildForIndex(this.goal);
+    while (this.at < depth) {
+      this.cursor.gotoFirstChildForIndex(this.goal);
       this.at++;
     }
-    return cursor.currentNode;
   }
 }
 
