@@ -1,7 +1,7 @@
 import type { PythonContext, Rule } from '../src/engine/rule.js';
 import { enclosingFunction, type SyntaxNode } from '../src/engine/python.js';
 import { charBefore, LocalValues, outermostParens, unwrap } from './lib/d1.js';
-import { entrypointKind, functionName, isModuleLevel, methodClass, parameterName, parameterShape } from './lib/entrypoints.js';
+import { definedNames, entrypointKind, functionName, isModuleLevel, methodClass, parameterName, parameterShape } from './lib/entrypoints.js';
 
 /** dict methods a JavaScript object proxy does not have. */
 const DICT_METHODS = new Set(['get', 'keys', 'values', 'items', 'pop', 'setdefault', 'copy', 'update']);
@@ -67,6 +67,9 @@ export const rule: Rule = {
   // The rule checks attributes `<message>.body`: 1 above `body`, which a dot precedes (a line
   // break before the name leaves it to the tree).
   triggerDepth: 1,
+  // A reported `.body` is inside a function named `queue` or `on_queue` (batchParameter): a file
+  // that defines neither has nothing to report.
+  triggersFor: (ctx) => (definedNames(ctx, ['queue', 'on_queue']).length > 0 ? ['body'] : []),
   triggerHit(ctx, _word, start) {
     const dot = charBefore(ctx.text, start);
     return dot < 0 || ctx.text[dot] === '.';
