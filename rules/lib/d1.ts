@@ -7,7 +7,7 @@
 // in the text first (`name` followed by `=`, occurrences after an offset), each one that can
 // matter is confirmed by one cursor descent (types and ranges as plain data), and nodes are made
 // only for the answers.
-import { PathWalker, type PathLevel, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
+import { typeName, type PathLevel, type PathWalker, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
 
 /** The expression inside any number of parentheses. */
 export function unwrap(node: SyntaxNode): SyntaxNode {
@@ -164,7 +164,7 @@ export class Occurrences {
     cursor.gotoDescendant(0);
     let scope: Scope = null;
     while (cursor.gotoFirstChildForIndex(start) !== null) {
-      const type = typeOfCursor(cursor);
+      const type = typeName(cursor);
       if (type === 'function_definition' || type === 'lambda') {
         const s = cursor.startIndex;
         const e = cursor.endIndex;
@@ -207,7 +207,7 @@ export class Occurrences {
     let assignmentEnd = -1;
     while (cursor.gotoFirstChildForIndex(start) !== null) {
       parentType = type;
-      type = typeOfCursor(cursor);
+      type = typeName(cursor);
       if (type === 'function_definition' || type === 'lambda') {
         scope = { start: cursor.startIndex, end: cursor.endIndex };
       } else if (type === 'assignment') {
@@ -228,14 +228,6 @@ const STATEMENT_CONTAINERS = new Set([
   'while_statement', 'try_statement', 'except_clause', 'except_group_clause', 'finally_clause', 'with_statement',
   'match_statement', 'case_clause',
 ]);
-
-/** Node type names by the grammar's type id (one grammar: Python), learned as met: a cursor reads an id for less than a name. */
-const TYPE_NAMES: string[] = [];
-
-function typeOfCursor(cursor: ReturnType<SyntaxNode['walk']>): string {
-  const id = cursor.nodeTypeId;
-  return (TYPE_NAMES[id] ??= cursor.nodeType);
-}
 
 const occurrencesBySource = new WeakMap<PythonSource, Occurrences>();
 

@@ -231,10 +231,11 @@ export interface PathLevel {
   end: number;
 }
 
-/** Node type names by grammar symbol id, filled as met: a number from the cursor costs less than a string. */
+/** Node type names by grammar symbol id (one grammar: Python), filled as met. */
 const typeNames: string[] = [];
 
-function typeName(cursor: Parser.TreeCursor): string {
+/** The type of the node a cursor stands on: a number from the cursor costs less than a string. */
+export function typeName(cursor: Parser.TreeCursor): string {
   const id = cursor.nodeTypeId;
   return (typeNames[id] ??= cursor.nodeType);
 }
