@@ -107,47 +107,58 @@ function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<nu
     }
     return { language };
   };
+  const plans: ReturnType<typeof planOf>[] = [];
+  const planAt = (i: number) => (i in plans ? plans[i]! : (plans[i] = planOf(input.files[i]!)));
   // Python files are parsed a few at a time, ahead of their rules: tree-sitter parses measurably
   // faster back to back than between rule runs, which push its parse tables out of the CPU caches.
-  const parsed = new Map<SourceFile, PythonSource | Error>();
+  // Each Python file gets its Worker profile here (null: not Worker code, nothing to lint) and,
+  // with one, its parsed source (or the error parsing threw, reported when its turn comes).
+  const ahead = new Map<SourceFile, { profile: RuntimeProfile; source: PythonSource } | Error | null>();
   const parseAhead = (from: number) => {
+    let parsedFiles = 0;
     let bytes = 0;
-    for (let j = from; j < input.files.length && parsed.size < PARSE_AHEAD_FILES && bytes < PARSE_AHEAD_BYTES; j++) {
+    for (let j = from; j < input.files.length && parsedFiles < PARSE_AHEAD_FILES && bytes < PARSE_AHEAD_BYTES; j++) {
+      const plan = planAt(j);
+      if (!plan || !('language' in plan) || plan.language !== 'python') continue;
       const next = input.files[j]!;
-      const plan = planOf(next);
-      if (!plan || !('language' in plan) || plan.language !== 'python' || !workspace.pythonProfile(next.path, next.text)) continue;
-      try {
-        parsed.set(next, parseFile(next, hintNativeMemory));
-      } catch (err) {
-        parsed.set(next, err as Error);
+      const profile = workspace.pythonProfile(next.path, next.text);
+      if (!profile) {
+        ahead.set(next, null);
+        continue;
       }
+      try {
+        ahead.set(next, { profile, source: parseFile(next, hintNativeMemory) });
+      } catch (err) {
+        ahead.set(next, err as Error);
+      }
+      parsedFiles++;
       bytes += next.text.length;
     }
   };
 
   for (let i = 0; i < input.files.length; i++) {
     const file = input.files[i]!;
-    const plan = planOf(file);
+    const plan = planAt(i);
     if (!plan) continue;
     if ('skip' in plan) {
       result.skipped.push({ path: file.path, reason: plan.skip });
       continue;
     }
     const { language } = plan;
-    const sink = new FindingSink(file, config, docsBase, result);
+    const sink = new FindingSink(file, config, docsBase);
     try {
       if (language === 'python') {
-        if (parsed.size === 0) parseAhead(i);
-        const source = parsed.get(file);
-        parsed.delete(file);
-        if (source instanceof Error) throw source;
-        lintPython(file, rules, workspace, sink, result, hintNativeMemory, source);
+        if (!ahead.has(file)) parseAhead(i);
+        const prepared = ahead.get(file)!;
+        ahead.delete(file);
+        if (prepared instanceof Error) throw prepared;
+        if (prepared) lintPython(file, rules, workspace, sink, result, prepared.profile, prepared.source);
       } else lintConfig(file, language, rules, workspace, sink, result);
     } catch (err) {
       result.ruleErrors.push({ path: file.path, code: sink.currentRule ?? '(engine)', message: (err as Error).message });
     }
     if (language !== 'package-json' && language !== 'requirements') sink.reportUnusedNoqa();
-    sink.flush();
+    sink.flushInto(result.findings);
     yield file.text.length;
   }
   // Engine findings follow --select/--ignore too; a parse error shows unless ignored by name.
@@ -192,7 +203,6 @@ class FindingSink {
     private readonly config: RepoConfig,
     /** Where the rule pages are, no trailing slash. */
     private readonly docsBase: string,
-    private readonly result: AnalyzeResult,
   ) {}
 
   lines(): LineIndex {
@@ -275,8 +285,8 @@ class FindingSink {
     }
   }
 
-  flush(): void {
-    this.result.findings.push(...this.pending);
+  flushInto(findings: Finding[]): void {
+    findings.push(...this.pending);
     this.pending = [];
   }
 }
@@ -334,13 +344,10 @@ function lintPython(
   workspace: Workspace,
   sink: FindingSink,
   result: AnalyzeResult,
-  hintNativeMemory = false,
-  parsed?: PythonSource,
+  profile: RuntimeProfile,
+  source: PythonSource,
 ): void {
-  const profile = workspace.pythonProfile(file.path, file.text);
-  if (!profile) return; // not Worker code
   result.profiles.set(file.path, profile);
-  const source = parsed ?? parseFile(file, hintNativeMemory);
   const syntax = firstSyntaxError(source.root, source.hasError);
   if (syntax) {
     sink.hasSyntaxError = true;
@@ -491,7 +498,9 @@ function lintPython(
  * code built for it ("weak objects" in --trace-deopt), which happened between every two analyses
  * and at every major GC with no file in progress; the next files then ran slower while V8
  * recompiled (measured: all rules over 1 MB, CPU ratio to parse 1.37 without this, 1.25 with).
- * A file of at most 16 KB keeps its tree (about 45 bytes a character) alive too.
+ * What stays reachable until then: that file's tree (at most 16 KB of text, about 45 bytes a
+ * character) and, through the rule contexts, the Workspace of its analysis with the texts of the
+ * files it was given. The findings do not (the sink hands them over and keeps none).
  */
 const SHAPE_KEEPER_MAX_CHARS = 16_000;
 let shapeKeeper: object | null = null;
