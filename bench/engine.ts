@@ -5,7 +5,7 @@ import { parsePython } from '../src/engine/python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from '../src/engine/repo-config.js';
 import type { PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { Corpus, CorpusFile } from './corpus.js';
-import { MB, median, round, settle, timeIt } from './measure.js';
+import { MB, median, round, settle, timeIt, type Sample } from './measure.js';
 
 export interface EngineRun {
   label: string;
@@ -54,6 +54,17 @@ function parseAll(files: readonly CorpusFile[]): number {
   return nodes;
 }
 
+/** A parse-only and an analyze of the same corpus, timed back to back in the order asked. */
+async function timePair<T>(corpus: Corpus, run: () => T, parseFirst: boolean): Promise<{ p: Sample; a: Sample & { value: T } }> {
+  const parse = () => timeIt(() => parseAll(corpus.python), { settle: false });
+  if (parseFirst) {
+    const p = await parse();
+    return { p, a: await timeIt(run, { settle: false }) };
+  }
+  const a = await timeIt(run, { settle: false });
+  return { p: await parse(), a };
+}
+
 /** Untimed passes over the first megabyte of a series' corpus after its heap was settled. */
 const SERIES_WARM_UP_PASSES = 4;
 
@@ -80,18 +91,9 @@ export async function benchEngine(label: string, corpus: Corpus, rules: readonly
   const head = firstBytes(corpus.python, MB);
   for (let i = 0; i < SERIES_WARM_UP_PASSES; i++) analyze({ files: head, context: corpus.configs, rules, config });
   for (let i = 0; i < runs; i++) {
-    const order = i % 2 === 0 ? (['parse', 'analyze'] as const) : (['analyze', 'parse'] as const);
-    let p = { wallMs: 0, cpuMs: 0 };
-    let a = { wallMs: 0, cpuMs: 0 };
-    for (const step of order) {
-      if (step === 'parse') p = await timeIt(() => parseAll(corpus.python), { settle: false });
-      else {
-        const t = await timeIt(run, { settle: false });
-        a = t;
-        findings = t.value.findings.length;
-        ruleErrors = t.value.ruleErrors.length;
-      }
-    }
+    const { p, a } = await timePair(corpus, run, i % 2 === 0);
+    findings = a.value.findings.length;
+    ruleErrors = a.value.ruleErrors.length;
     parse.push(p.cpuMs);
     full.push(a.cpuMs);
     parseWall.push(p.wallMs);
@@ -140,8 +142,7 @@ export async function warmUp(corpus: Corpus, rules: readonly Rule[], passes: num
   const ratios: number[] = [];
   await settle();
   for (let i = 0; i < passes; i++) {
-    const p = await timeIt(() => parseAll(corpus.python), { settle: false });
-    const a = await timeIt(() => analyze({ files: corpus.python, context: corpus.configs, rules, config }), { settle: false });
+    const { p, a } = await timePair(corpus, () => analyze({ files: corpus.python, context: corpus.configs, rules, config }), true);
     ratios.push(round(a.cpuMs / p.cpuMs, 2));
   }
   return { mb: round(corpus.pythonBytes / MB, 2), passes, ratios };

@@ -1,5 +1,5 @@
-// Timing helpers: wall and CPU time of one call, medians, and a forced GC between runs so one
-// run's garbage is not collected on the next run's clock.
+// Timing helpers: wall and CPU time of one call (charged with a minor GC of its own garbage),
+// medians, and settling the heap before a series.
 import { readFileSync } from 'node:fs';
 
 export interface Sample {
