@@ -832,6 +832,257 @@ export const CLIMB_STOP = STATEMENT_CONTAINERS;
 /** CPython's tokenizer refuses brackets nested deeper than this ("too many nested parentheses"). */
 export const MAX_BRACKET_NESTING = 200;
 
+/** Character classes of the bracket lexer, by character code (below 128). */
+const OPEN = 1;
+const CLOSE = 2;
+const QUOTE = 3;
+const HASH = 4;
+/** `:` and `!`: they end an f-string field's expression at its own depth 0. */
+const FIELD_END = 5;
+const LEX = new Uint8Array(128);
+LEX[40] = LEX[91] = LEX[123] = OPEN;
+LEX[41] = LEX[93] = LEX[125] = CLOSE;
+LEX[34] = LEX[39] = QUOTE;
+LEX[35] = HASH;
+LEX[33] = LEX[58] = FIELD_END;
+
+/** The lexer's state for one text: nesting depth, the limit, where the limit was passed (-1: not yet). */
+let lexDepth = 0;
+let lexLimit = 0;
+let lexBeyond = -1;
+/** Whether the text has a `\r` (a line may end at a lone one, which indexOf('\n') would miss). */
+let lexHasCr = false;
+/** The next backslash and line break at or after the last place they were searched from. */
+let lexNextBackslash = -1;
+let lexNextBreak = -1;
+
+function isWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
+}
+
+/** Offset of the line break ending the line at `i` (the text's length on the last line). */
+function lineBreakAt(text: string, i: number): number {
+  if (!lexHasCr) {
+    const nl = text.indexOf('\n', i);
+    return nl < 0 ? text.length : nl;
+  }
+  for (; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) return i;
+  }
+  return text.length;
+}
+
+/**
+ * Scans an f-string field's expression from `i` to the `}`, `:` or `!` that ends it: returns that
+ * offset (the text's length if none), or -1 once the limit is passed.
+ */
+function scanFieldExpression(text: string, i: number): number {
+  const n = text.length;
+  // Brackets opened inside the expression (a `:` or `}` inside them does not end it).
+  let local = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) continue;
+    const kind = LEX[c];
+    if (kind === 0) continue;
+    if (kind === OPEN) {
+      local++;
+      if (++lexDepth > lexLimit) {
+        lexBeyond = i;
+        return -1;
+      }
+    } else if (kind === CLOSE) {
+      if (local === 0) return i;
+      if (local > 0) local--;
+      if (lexDepth > 0) lexDepth--;
+    } else if (kind === QUOTE) {
+      i = skipString(text, i) - 1;
+      if (i < -1) return -1;
+    } else if (kind === HASH) {
+      i = lineBreakAt(text, i) - 1;
+    } else if (local === 0 && !(c === 33 && text.charCodeAt(i + 1) === 61) && !(c === 58 && text.charCodeAt(i + 1) === 61)) {
+      // `!r`, `:>10`; not `!=` nor `:=` (a walrus needs brackets in a field, but be lenient).
+      return i;
+    }
+  }
+  return n;
+}
+
+/**
+ * The offset after the string literal whose quote is at `q` (its prefix read backwards), or -2
+ * once the limit is passed inside an f-string field. An unterminated string ends at its line's
+ * break (one quote) or at the end of the text (three).
+ */
+function skipString(text: string, q: number): number {
+  const quote = text.charCodeAt(q);
+  const triple = text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
+  // The prefix: letters right before the quote, after something that is not part of a name.
+  let p = q;
+  while (p > 0 && isWordCode(text.charCodeAt(p - 1))) p--;
+  let formatted = false;
+  if (q - p > 0 && q - p <= 2) {
+    for (let k = p; k < q; k++) {
+      const c = text.charCodeAt(k) | 32;
+      if (c === 102 /* f */ || c === 116 /* t */) formatted = true;
+      else if (c !== 114 /* r */ && c !== 98 /* b */ && c !== 117 /* u */) {
+        formatted = false;
+        break;
+      }
+    }
+  }
+  const from = q + (triple ? 3 : 1);
+  return formatted ? skipFormatted(text, from, quote, triple) : skipPlain(text, from, quote, triple);
+}
+
+/** A plain string's end from the offset after its opening quote(s). */
+function skipPlain(text: string, i: number, quote: number, triple: boolean): number {
+  const n = text.length;
+  if (triple) {
+    const closing = String.fromCharCode(quote, quote, quote);
+    for (;;) {
+      const at = text.indexOf(closing, i);
+      if (at < 0) return n;
+      // Escaped when an odd run of backslashes comes before it.
+      let b = at;
+      while (b > i && text.charCodeAt(b - 1) === 92) b--;
+      if ((at - b) % 2 === 0) return at + 3;
+      i = at + 1;
+    }
+  }
+  // Most strings hold no backslash and no line break: one search for the closing quote, checked
+  // against the next backslash and line break (both searched for only when passed: linear).
+  const end = text.indexOf(quote === 34 ? '"' : "'", i);
+  if (end >= 0) {
+    if (lexNextBackslash < i) lexNextBackslash = indexOrEnd(text, '\\', i);
+    if (lexNextBreak < i) lexNextBreak = lexHasCr ? lineBreakAt(text, i) : indexOrEnd(text, '\n', i);
+    if (lexNextBackslash > end && lexNextBreak > end) return end + 1;
+  }
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === quote) return i + 1;
+    if (c === 92 /* \ */) {
+      // The next character is escaped (a line break too: the string goes on); \r\n is one break.
+      if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i++;
+      i++;
+    } else if (c === 10 || c === 13) return i;
+  }
+  return n;
+}
+
+function indexOrEnd(text: string, s: string, from: number): number {
+  const at = text.indexOf(s, from);
+  return at < 0 ? text.length : at;
+}
+
+/** An f-string's (or t-string's) end from the offset after its opening quote(s): fields are code. */
+function skipFormatted(text: string, i: number, quote: number, triple: boolean): number {
+  const n = text.length;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c === quote) {
+      if (!triple) return i + 1;
+      if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) return i + 3;
+    } else if (c === 92 /* \ */) {
+      i++;
+    } else if ((c === 10 || c === 13) && !triple) {
+      return i;
+    } else if (c === 123 /* { */) {
+      if (text.charCodeAt(i + 1) === 123) {
+        i++;
+        continue;
+      }
+      i = skipField(text, i, quote, triple);
+      if (i < 0) return -2;
+    }
+    // A `}` outside a field is `}}` (or an error): not a bracket.
+  }
+  return n;
+}
+
+/**
+ * An f-string field from its `{` at `i`: the expression (code), a conversion, a format spec with
+ * fields of its own; returns the offset of its closing `}` (or where the string stops), or -1 once
+ * the limit is passed. The field's braces count as brackets, as in CPython's tokenizer.
+ */
+function skipField(text: string, i: number, quote: number, triple: boolean): number {
+  if (++lexDepth > lexLimit) {
+    lexBeyond = i;
+    return -1;
+  }
+  let at = scanFieldExpression(text, i + 1);
+  if (at < 0) return -1;
+  const n = text.length;
+  if (at < n && text.charCodeAt(at) === 33 /* ! */) {
+    // A conversion: `!r`, up to the format spec or the end of the field.
+    while (at < n && text.charCodeAt(at) !== 58 && text.charCodeAt(at) !== 125) at++;
+  }
+  if (at < n && text.charCodeAt(at) === 58 /* : */) {
+    // The format spec: text with nested fields, up to the field's `}`.
+    for (at++; at < n; at++) {
+      const c = text.charCodeAt(at);
+      if (c === 125) break;
+      if (c === quote || ((c === 10 || c === 13) && !triple)) return at - 1;
+      if (c === 123) {
+        at = skipField(text, at, quote, triple);
+        if (at < 0) return -1;
+      }
+    }
+  }
+  if (at < n && text.charCodeAt(at) === 125 && lexDepth > 0) lexDepth--;
+  return at;
+}
+
+/**
+ * Offset of the first bracket nested deeper than `limit` in Python code, read the way Python's
+ * tokenizer reads it (brackets in strings and comments do not count; those in f-string fields
+ * do), or -1. One pass; string bodies and comments are skipped by search.
+ */
+export function bracketsBeyond(text: string, limit: number): number {
+  lexLimit = limit;
+  lexBeyond = -1;
+  lexHasCr = text.includes('\r');
+  lexNextBackslash = lexNextBreak = -1;
+  // The code outside strings and comments, in one tight loop (scanCode, which f-string fields
+  // need, costs more per character): the depth is a local here, and lexDepth only around calls.
+  const n = text.length;
+  let depth = 0;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127) continue;
+    const kind = LEX[c];
+    if (kind === 0 || kind === FIELD_END) continue;
+    if (kind === OPEN) {
+      if (++depth > limit) return i;
+    } else if (kind === CLOSE) {
+      if (depth > 0) depth--;
+    } else if (kind === HASH) {
+      i = lineBreakAt(text, i) - 1;
+    } else {
+      // Most strings: no prefix, one quote, no backslash or line break before the closing quote
+      // (they are short: a loop here costs less than a search).
+      // (No read outside the text: one makes V8 deoptimize this loop into slower code.)
+      if ((i === 0 || !isWordCode(text.charCodeAt(i - 1))) && i + 1 < n && text.charCodeAt(i + 1) !== c) {
+        let j = i + 1;
+        while (j < n) {
+          const d = text.charCodeAt(j);
+          if (d === c || d === 92 || d === 10 || d === 13) break;
+          j++;
+        }
+        if (j < n && text.charCodeAt(j) === c) {
+          i = j;
+          continue;
+        }
+      }
+      lexDepth = depth;
+      i = skipString(text, i) - 1;
+      if (i < -1) return lexBeyond;
+      depth = lexDepth;
+    }
+  }
+  return -1;
+}
+
 /** 1 for an opening bracket, 2 for a closing one, by character code (below 126). */
 const BRACKET_KIND = new Uint8Array(126);
 BRACKET_KIND[40] = BRACKET_KIND[91] = BRACKET_KIND[123] = 1;
@@ -866,12 +1117,12 @@ function bracketBeyond(text: string, limit: number, skip: readonly { start: numb
 
 /**
  * Offset of the first bracket nested deeper than Python accepts, or -1. Code nested that deep
- * makes per-level work of rules add up quadratically, and Python refuses it anyway. One pass over
- * the text counts every bracket; only when that passes the limit are the brackets inside string
- * literals and comments (taken from the tree) left out, and the text counted again.
+ * makes per-level work of rules add up quadratically, and Python refuses it anyway. The lexer
+ * (bracketsBeyond) answers for almost every file; only when it finds the limit passed are the
+ * brackets counted again outside the string contents and comments of the tree, which decides.
  */
 export function excessiveNesting(text: string, root: SyntaxNode, limit = MAX_BRACKET_NESTING): number {
-  if (bracketBeyond(text, limit, []) < 0) return -1;
+  if (bracketsBeyond(text, limit) < 0) return -1;
   const skip = root
     .descendantsOfType(['string_content', 'comment'])
     .map((n) => ({ start: n.startIndex, end: n.endIndex }))

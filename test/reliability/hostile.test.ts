@@ -43,10 +43,26 @@ describe('10,000-deep nesting', () => {
     ['an attribute chain', `x = a${'.b'.repeat(D)}\n`],
     ['not not not', `x = ${'not '.repeat(D)}a\n`],
     ['lambdas', `f = ${'lambda: '.repeat(D)}to_py(x)\n`],
+    ['calls whose string arguments hold closing brackets', `x = ${'to_py(")]}", '.repeat(D)}y${')'.repeat(D)}\n`],
   ];
   it.each(python)('Python: %s', (_, body) => {
     const r = run(worker({ 'src/deep.py': `from pyodide.ffi import to_py\n${body}` }));
     expect(r.skipped.filter((s) => s.path === 'src/deep.py' && !/deep/.test(s.reason))).toEqual([]);
+  });
+
+  // Brackets inside strings and comments are no nesting, and closing ones there must not cancel
+  // real nesting out: the rules are not run, and the deep bracket is reported where Python stops.
+  it.each([
+    ['string arguments', `x = ${'f(")", '.repeat(D)}1${')'.repeat(D)}\n`, { line: 2, column: 'x = '.length + 200 * 'f(")", '.length + 2 }],
+    ['comments', `x = ${'f(  # )\n'.repeat(D)}1${')'.repeat(D)}\n`, { line: 202, column: 2 }],
+    ['f-strings', `x = ${'f(f")", '.repeat(D)}1${')'.repeat(D)}\n`, { line: 2, column: 'x = '.length + 200 * 'f(f")", '.length + 2 }],
+  ])('Python: closing brackets in %s hide no nesting', (_, body, at) => {
+    const r = run(worker({ 'src/deep.py': `from pyodide.ffi import to_py\n${body}` }));
+    expect(r.skipped.filter((s) => s.path === 'src/deep.py').map((s) => s.reason)).toEqual([expect.stringMatching(/nested deeper than 200 levels/)]);
+    const pw000 = r.findings.filter((f) => f.path === 'src/deep.py' && f.code === 'PW000');
+    expect(pw000.map((f) => ({ line: f.line, column: f.column, message: f.message }))).toEqual([
+      { ...at, message: expect.stringMatching(/too many nested parentheses/) },
+    ]);
   });
 
   const configs: [string, string, string][] = [
