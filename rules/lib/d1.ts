@@ -82,15 +82,24 @@ export function skipBlanks(text: string, at: number): number {
 }
 
 /**
- * True when the character after a name ending at `end` (past blanks and line continuations) may
- * continue it into a callee: `(`, `.` when `dot` allows it, or a line break or a comment (inside
- * brackets the `(` or `.` may come on a later line), or the end of the text. A name followed by
- * anything else (`,`, `)`, `=`, ` as`, an operator) is neither called nor the object of an attribute.
+ * True when the next token after a name ending at `end` may continue it into a callee: `(`, or `.`
+ * when `dot` allows it. Line breaks and comments are passed over: inside brackets the `(` or `.`
+ * may come on a later line (outside them the statement ended there, and reading on only lets more
+ * through). A name followed by anything else (`,`, `)`, `=`, ` as`, an operator, the next
+ * statement's first word, the end of the text) is neither called nor the object of an attribute.
  */
 export function mayContinueToCall(text: string, end: number, dot = true): boolean {
-  const i = skipBlanks(text, end);
-  const c = text[i];
-  return c === '(' || (dot && c === '.') || c === '\n' || c === '\r' || c === '#' || c === undefined;
+  for (let i = end; ; ) {
+    i = skipBlanks(text, i);
+    const c = text.charCodeAt(i);
+    if (c === 10 || c === 13) {
+      i++;
+    } else if (c === 35 /* # */) {
+      while (i < text.length && text.charCodeAt(i) !== 10 && text.charCodeAt(i) !== 13) i++;
+    } else {
+      return c === 40 /* ( */ || (dot && c === 46) /* . */;
+    }
+  }
 }
 
 /**

@@ -28,6 +28,13 @@ ruleTester(rule, {
   ],
   invalid: [
     {
+      name: 'a comment and a blank line between the callee and its arguments',
+      profile: PY313,
+      code: 'import js\nfrom pyodide.ffi import to_js\n\nx = (to_js  # convert\n\n    ({"a": 1}))\n',
+      errors: [{ line: 4, column: 6, endLine: 6, endColumn: 15 }],
+      output: 'import js\nfrom pyodide.ffi import to_js\n\nx = (to_js  # convert\n\n    ({"a": 1}, dict_converter=js.Object.fromEntries))\n',
+    },
+    {
       name: 'callee and arguments on separate lines inside brackets',
       profile: PY313,
       code: 'import js\nfrom pyodide.ffi import to_js\n\nconverters = [to_js]\nx = (to_js\n    ({"a": 1}))\n',
