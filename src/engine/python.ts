@@ -224,6 +224,13 @@ function localBindings(fn: SyntaxNode): Set<string> {
 
 const WORD = /[A-Za-z_][A-Za-z0-9_]*/y;
 
+/** Words to look for: a Set, or the keys of a Map (the runner's words and who wants them). */
+export interface WordSet {
+  readonly size: number;
+  has(word: string): boolean;
+  keys(): IterableIterator<string>;
+}
+
 /** A node on the path from the root to an offset: its type and range, as plain data. */
 export interface PathLevel {
   type: string;
@@ -515,7 +522,7 @@ export class PythonSource {
    * returns what to hand `visit` for it, or null to skip it without going down the tree.
    */
   forEachIdentifierPath<T = true>(
-    words: ReadonlySet<string>,
+    words: WordSet,
     visit: (word: string, level: (level: number) => PathLevel | null, node: (level: number) => SyntaxNode, admitted: T) => void,
     admit?: (word: string, start: number, end: number) => T | null,
   ): void {
@@ -529,15 +536,19 @@ export class PythonSource {
       return at && !STATEMENT_CONTAINERS.has(at.type) ? at : null;
     };
     const nodeAt = (level: number) => walker.nodeAt(depth - level);
-    for (const m of this.text.matchAll(pattern)) {
-      const start = m.index!;
-      const end = start + m[0].length;
-      const admitted = admit ? admit(m[0], start, end) : (true as T);
+    const text = this.text;
+    // test() and lastIndex, not matchAll: no match object per hit. A match of \b(?:w…)\b is a
+    // whole run of word characters, so it starts where the run ending at lastIndex starts.
+    while (pattern.test(text)) {
+      const end = pattern.lastIndex;
+      const start = wordStartBefore(text, end);
+      const word = text.slice(start, end);
+      const admitted = admit ? admit(word, start, end) : (true as T);
       if (admitted === null) continue;
       depth = walker.descend(start, end);
       const leaf = walker.path[depth]!;
       if (leaf.type !== 'identifier' || leaf.start !== start || leaf.end !== end) continue;
-      visit(m[0], levelAt, nodeAt, admitted);
+      visit(word, levelAt, nodeAt, admitted);
     }
     this.releaseWalker(walker);
   }
@@ -550,7 +561,7 @@ export class PythonSource {
    * `import` after `;` or `:`, a comment inside a statement, `from` continued onto another line…):
    * then imports() decides.
    */
-  importsNaming(words: ReadonlySet<string>): { local: string; qualified: string }[] | null {
+  importsNaming(words: WordSet): { local: string; qualified: string }[] | null {
     if (this.importsCache) return this.imports().filter((b) => b.qualified.split('.').some((seg) => words.has(seg)));
     const text = this.text;
     const named = wordPattern(words);
@@ -558,8 +569,7 @@ export class PythonSource {
     const out: { local: string; qualified: string }[] = [];
     let walker: PathWalker | null = null;
     try {
-      for (const m of text.matchAll(/\bimport\b/g)) {
-        const at = m.index!;
+      for (let at = nextImportKeyword(text, 0); at >= 0; at = nextImportKeyword(text, at + 6)) {
         // (lastIndexOf('\r') in a text without one would scan back to its start: quadratic.)
         let lineStart = at;
         if (hasCr) while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
@@ -615,8 +625,8 @@ export class PythonSource {
     if (this.importsCache) return this.importsCache;
     const bindings: ImportBinding[] = [];
     const walker = this.walker();
-    for (const m of this.text.matchAll(/\bimport\b/g)) {
-      const found = importStatementAt(walker, m.index!);
+    for (let at = nextImportKeyword(this.text, 0); at >= 0; at = nextImportKeyword(this.text, at + 6)) {
+      const found = importStatementAt(walker, at);
       if (!found) continue;
       const { depth, statement } = found;
       let scope: ImportBinding['scope'] = null;
@@ -803,13 +813,13 @@ function inRanges(ranges: readonly { start: number; end: number }[], at: number)
 const wordPatterns = new Map<string, RegExp>();
 
 /** `\\b(?:w1|w2…)\\b`, compiled once per word set (a fresh RegExp starts slow in V8). */
-function wordPattern(words: ReadonlySet<string>): RegExp {
+function wordPattern(words: WordSet): RegExp {
   // Keyed by the words as given (escaping them for every file cost more than the lookup).
-  const key = [...words].join('\n');
+  const key = [...words.keys()].join('\n');
   let re = wordPatterns.get(key);
   if (!re) {
     if (wordPatterns.size > 256) wordPatterns.clear();
-    const source = `\\b(?:${[...words].map(escapeRegExp).join('|')})\\b`;
+    const source = `\\b(?:${[...words.keys()].map(escapeRegExp).join('|')})\\b`;
     wordPatterns.set(key, (re = new RegExp(source, 'g')));
   }
   re.lastIndex = 0;
@@ -818,6 +828,25 @@ function wordPattern(words: ReadonlySet<string>): RegExp {
 
 export function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** The start of the run of word characters (`\w`: ASCII letters, digits, `_`) that ends at `end`. */
+function wordStartBefore(text: string, end: number): number {
+  let i = end;
+  while (i > 0 && isAsciiWordCode(text.charCodeAt(i - 1))) i--;
+  return i;
+}
+
+/** Offset of the next whole word `import` (what `\bimport\b` finds) at or after `from`, or -1. */
+function nextImportKeyword(text: string, from: number): number {
+  for (let at = text.indexOf('import', from); at >= 0; at = text.indexOf('import', at + 6)) {
+    if ((at === 0 || !isAsciiWordCode(text.charCodeAt(at - 1))) && !isAsciiWordCode(text.charCodeAt(at + 6))) return at;
+  }
+  return -1;
+}
+
+function isAsciiWordCode(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
 }
 
 /** True for a whole Python identifier. */

@@ -191,6 +191,7 @@ function activeRules(rules: readonly Rule[], config: RepoConfig, select?: readon
 class FindingSink {
   currentRule: string | null = null;
   private index: LineIndex | null = null;
+  private hasNoqa: boolean | undefined;
   private pending: Finding[] = [];
   hasSyntaxError = false;
   /** Codes of the rules that ran on this file, and the `line:code` noqa entries that silenced something. */
@@ -212,12 +213,16 @@ class FindingSink {
   add(rule: Pick<Rule['meta'], 'code' | 'name' | 'gotcha' | 'severity' | 'fixable'>, report: Report): void {
     const lines = this.lines();
     const range = lines.range(report.start, report.end);
-    let noqa = this.noqaByLine.get(range.line);
-    // Once per line: many findings on one long line would otherwise rescan it each time.
-    if (!noqa) this.noqaByLine.set(range.line, (noqa = noqaCodes(lines.lineText(range.line))));
-    if (noqa.has(rule.code)) {
-      this.usedNoqa.add(`${range.line}:${rule.code}`);
-      return;
+    // A file without the word has no noqa comment: no line to read.
+    this.hasNoqa ??= this.file.text.includes('noqa');
+    if (this.hasNoqa) {
+      let noqa = this.noqaByLine.get(range.line);
+      // Once per line: many findings on one long line would otherwise rescan it each time.
+      if (!noqa) this.noqaByLine.set(range.line, (noqa = noqaCodes(lines.lineText(range.line))));
+      if (noqa.has(rule.code)) {
+        this.usedNoqa.add(`${range.line}:${rule.code}`);
+        return;
+      }
     }
     const configured = this.config.rules[rule.code];
     const severity: Severity = configured && configured !== 'off' ? configured : (report.severity ?? rule.severity);
@@ -407,9 +412,11 @@ function lintPython(
     // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
     // A rule with triggerModules takes only aliases of (or leading to) those qualified names. Only
     // the imports that name a trigger word are read (all of them when the text is unusual).
-    const base = new Map([...byWord].map(([w, list]) => [w, [...list]]));
+    const bindings = source.importsNaming(byWord) ?? source.imports();
+    // The rules of each word before aliases were added (most files have no binding to read).
+    const base = bindings.length > 0 ? new Map([...byWord].map(([w, list]) => [w, [...list]])) : byWord;
     const within = (q: string, m: string) => q === m || (q.length > m.length ? q.startsWith(m + '.') : m.startsWith(q + '.'));
-    for (const b of source.importsNaming(new Set(base.keys())) ?? source.imports()) {
+    for (const b of bindings) {
       for (const segment of b.qualified.split('.')) {
         for (const i of base.get(segment) ?? []) {
           const modules = running[i].rule.triggerModules;
@@ -423,7 +430,8 @@ function lintPython(
     // before: the hit that got there first went on to the statement, so the rest is done. Without
     // that, a chain of n hits one inside the other (`a + a + … + a`) costs n² steps. The walker
     // keeps one level object per node while the walk is inside it: the sets hold those.
-    const climbed = running.map(() => new Set<PathLevel>());
+    const climbed: Set<PathLevel>[] = [];
+    for (let i = 0; i < running.length; i++) climbed.push(EMPTY_LEVELS);
     // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
     // The rules' text tests (triggerHit) run before the tree is asked anything: a hit no rule
     // wants costs no descent.
@@ -443,7 +451,7 @@ function lintPython(
     // The rules still climbing from the current hit (reused: a visit never starts another).
     const live: number[] = [];
     source.forEachIdentifierPath(
-      new Set(byWord.keys()),
+      byWord,
       (_word, levelAt, nodeAt, admitted) => {
         let count = admitted.length;
         for (let k = 0; k < count; k++) live[k] = admitted[k]!;
@@ -463,6 +471,8 @@ function lintPython(
           for (let k = 0; k < count; k++) {
             const i = live[k]!;
             if (climbed[i]!.has(at)) continue;
+            // Each rule's set is made when it first climbs (most rules climb in few files).
+            if (climbed[i] === EMPTY_LEVELS) climbed[i] = new Set();
             climbed[i]!.add(at);
             const visitor = running[i]!.visitors[at.type];
             if (!visitor || at.type === 'module') continue;
@@ -490,6 +500,9 @@ function lintPython(
   sink.currentRule = null;
   if (file.text.length <= SHAPE_KEEPER_MAX_CHARS) shapeKeeper = { source, sink, running };
 }
+
+/** The climbed set of a rule that has not climbed yet in this file (never added to). */
+const EMPTY_LEVELS: Set<PathLevel> = new Set();
 
 /**
  * The objects of the last small Python file linted (its source, sink, rule contexts and the rules'
