@@ -4,6 +4,7 @@ import { analyze } from '../src/engine/runner.js';
 import { parsePython } from '../src/engine/python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from '../src/engine/repo-config.js';
 import type { PythonVisitors, Rule } from '../src/engine/rule.js';
+import type { Finding } from '../src/engine/types.js';
 import type { Corpus, CorpusFile } from './corpus.js';
 import { MB, median, round, settle, timeIt, type Sample } from './measure.js';
 
@@ -151,23 +152,34 @@ export async function warmUp(corpus: Corpus, rules: readonly Rule[], passes: num
 export interface RuleCost {
   code: string;
   name: string;
-  /** analyze with only this rule, minus analyze with no rule (parse + engine), median CPU time over runs (ms). */
-  aloneMs: number;
-  /** aloneMs as a share of parse time. */
-  aloneOfParse: number;
   /**
-   * Time spent inside the rule's own code (setup + visitors + config check) during an all-rules run
-   * (ms, wall clock: a CPU-time reading is a system call that would cost more than a small visitor).
+   * Time spent inside the rule's own code (python()/config(), triggersFor, triggerHit, visitors)
+   * during an all-rules run, median over runs (ms, wall clock: a CPU-time reading is a system
+   * call that would cost more than a small visitor).
    */
   ownMs: number;
   ownOfParse: number;
+  /** Trigger words the text search found for the rule and its triggerHit looked at (null: no triggerHit). */
+  textHits: number | null;
+  /** Of those, the ones it let through to a descent of the tree. */
+  admitted: number | null;
+  /** Calls of its visitors (nodes it was handed, the module included). */
+  visits: number;
   findings: number;
 }
 
-/** Wraps a rule so that the time inside its own code is added to `spent[code]` (performance.now: no system call per visit). */
-function instrumented(rule: Rule, spent: Map<string, number>): Rule {
+interface RuleCounts {
+  ms: number;
+  textHits: number;
+  admitted: number;
+  visits: number;
+}
+
+/** Wraps a rule so that the time inside its own code, and its hits and visits, add up in `counts` (performance.now: no system call per call). */
+function instrumented(rule: Rule, counts: Map<string, RuleCounts>): Rule {
   const code = rule.meta.code;
-  const add = (ms: number) => spent.set(code, (spent.get(code) ?? 0) + ms);
+  const c = counts.get(code) ?? { ms: 0, textHits: 0, admitted: 0, visits: 0 };
+  counts.set(code, c);
   const timed =
     <A extends unknown[], R>(fn: (...args: A) => R) =>
     (...args: A): R => {
@@ -175,19 +187,34 @@ function instrumented(rule: Rule, spent: Map<string, number>): Rule {
       try {
         return fn(...args);
       } finally {
-        add(performance.now() - t0);
+        c.ms += performance.now() - t0;
       }
     };
   const wrapped: Rule = { ...rule };
   if (rule.python) {
-    const python = rule.python.bind(rule);
+    const python = timed(rule.python.bind(rule));
     wrapped.python = (ctx) => {
-      const t0 = performance.now();
       const visitors = python(ctx);
-      add(performance.now() - t0);
       const out: PythonVisitors = {};
-      for (const [type, visit] of Object.entries(visitors)) out[type] = timed(visit);
+      for (const [type, visit] of Object.entries(visitors)) {
+        if (!visit) continue;
+        const timedVisit = timed(visit);
+        out[type] = (node) => {
+          c.visits++;
+          timedVisit(node);
+        };
+      }
       return out;
+    };
+  }
+  if (rule.triggersFor) wrapped.triggersFor = timed(rule.triggersFor.bind(rule));
+  if (rule.triggerHit) {
+    const hit = timed(rule.triggerHit.bind(rule));
+    wrapped.triggerHit = (ctx, word, start, end) => {
+      c.textHits++;
+      const yes = hit(ctx, word, start, end);
+      if (yes) c.admitted++;
+      return yes;
     };
   }
   if (rule.config) wrapped.config = timed(rule.config.bind(rule));
@@ -195,58 +222,68 @@ function instrumented(rule: Rule, spent: Map<string, number>): Rule {
 }
 
 /**
- * Per-rule cost two ways: analyze with that rule alone minus the parse-only baseline (catches
- * trigger scanning and set-up as well as the rule's own code), and time inside the rule's code
- * during one all-rules run (exact attribution, no subtraction noise).
+ * Per-rule cost inside the all-rules run, where the rules share one search for trigger words and
+ * one walk: the time inside each rule's own code, and the counts that drive the engine's work for
+ * it (text hits its triggerHit looked at, descents it let through, nodes it was handed). Running
+ * a rule alone, or all but one, measures it in a configuration the JIT has not seen, with noise of
+ * the size of most rules' cost (±3 ms on 0.5 MB): not done. What the rules cost the engine beyond
+ * their own code (trigger search, descents, node objects) is reported as one sum, `dispatchMs`.
  */
 export async function benchPerRule(
   corpus: Corpus,
   rules: readonly Rule[],
   runs: number,
-): Promise<{ parseMs: number; engineOnlyMs: number; rules: RuleCost[] }> {
+): Promise<{ parseMs: number; engineOnlyMs: number; allRulesMs: number; dispatchMs: number; rules: RuleCost[] }> {
   const config = configFor(corpus);
-  const spent = new Map<string, number>();
-  const all = await timeIt(() => analyze({ files: corpus.python, context: corpus.configs, rules: rules.map((r) => instrumented(r, spent)), config }));
+  const lint = (rs: readonly Rule[]) => () => analyze({ files: corpus.python, context: corpus.configs, rules: rs, config });
+  const perRun: Map<string, RuleCounts>[] = [];
+  let findings: Finding[] = [];
+  for (let i = 0; i < runs; i++) {
+    const counts = new Map<string, RuleCounts>();
+    findings = (await timeIt(lint(rules.map((r) => instrumented(r, counts))))).value.findings;
+    perRun.push(counts);
+  }
   const findingsBy = new Map<string, number>();
-  for (const f of all.value.findings) findingsBy.set(f.code, (findingsBy.get(f.code) ?? 0) + 1);
+  for (const f of findings) findingsBy.set(f.code, (findingsBy.get(f.code) ?? 0) + 1);
 
+  // The same engine, timed plainly: parse only, no rule, all rules.
   const parse: number[] = [];
-  const alone = new Map<string, number[]>();
   const bare: number[] = [];
-  const bareConfigs: number[] = [];
-  // A rule without a Python check is timed over the config files alone (linting the Python would
-  // only add the same parse to both sides).
-  const filesFor = (rule: Rule | null) => (rule && !rule.python ? { files: corpus.configs } : { files: corpus.python, context: corpus.configs });
-  // Settled once (the all-rules run above warmed every rule's code); no forced GC between runs.
+  const all: number[] = [];
   const noSettle = { settle: false };
   await settle();
-  for (let i = 0; i < runs; i++) {
+  for (let i = 0; i < runs + 2; i++) {
     parse.push((await timeIt(() => parseAll(corpus.python), noSettle)).cpuMs);
-    bare.push((await timeIt(() => analyze({ ...filesFor(null), rules: [], config }), noSettle)).cpuMs);
-    bareConfigs.push((await timeIt(() => analyze({ files: corpus.configs, rules: [], config }), noSettle)).cpuMs);
-    for (const rule of rules) {
-      const t = (await timeIt(() => analyze({ ...filesFor(rule), rules: [rule], config }), noSettle)).cpuMs;
-      alone.set(rule.meta.code, [...(alone.get(rule.meta.code) ?? []), t]);
-    }
+    bare.push((await timeIt(lint([]), noSettle)).cpuMs);
+    all.push((await timeIt(lint(rules), noSettle)).cpuMs);
   }
   const parseMs = median(parse);
   const bareMs = median(bare);
-  const bareConfigsMs = median(bareConfigs);
+  const allMs = median(all);
   const costs = rules.map((rule): RuleCost => {
-    const aloneMs = median(alone.get(rule.meta.code)!) - (rule.python ? bareMs : bareConfigsMs);
-    const ownMs = spent.get(rule.meta.code) ?? 0;
+    const code = rule.meta.code;
+    const ownMs = median(perRun.map((m) => m.get(code)!.ms));
+    const last = perRun[perRun.length - 1]!.get(code)!;
     return {
-      code: rule.meta.code,
+      code,
       name: rule.meta.name,
-      aloneMs: round(aloneMs, 1),
-      aloneOfParse: round(aloneMs / parseMs, 4),
-      ownMs: round(ownMs, 1),
+      ownMs: round(ownMs, 2),
       ownOfParse: round(ownMs / parseMs, 4),
-      findings: findingsBy.get(rule.meta.code) ?? 0,
+      textHits: rule.triggerHit ? last.textHits : null,
+      admitted: rule.triggerHit ? last.admitted : null,
+      visits: last.visits,
+      findings: findingsBy.get(code) ?? 0,
     };
   });
-  costs.sort((a, b) => b.ownMs + b.aloneMs - (a.ownMs + a.aloneMs));
-  return { parseMs: round(parseMs, 1), engineOnlyMs: round(bareMs - parseMs, 1), rules: costs };
+  costs.sort((a, b) => b.ownMs - a.ownMs);
+  const ownTotal = costs.reduce((sum, r) => sum + r.ownMs, 0);
+  return {
+    parseMs: round(parseMs, 1),
+    engineOnlyMs: round(bareMs - parseMs, 1),
+    allRulesMs: round(allMs - bareMs, 1),
+    dispatchMs: round(allMs - bareMs - ownTotal, 1),
+    rules: costs,
+  };
 }
 
 export interface ConfigBench {
