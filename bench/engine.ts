@@ -20,6 +20,9 @@ export interface EngineRun {
   analyzeWallMs: number;
   /** Median over runs of analyze/parse CPU time, each run's pair measured back to back. */
   ratioToParse: number;
+  /** The lowest and highest of the runs' CPU ratios: how far one run can stray from the median. */
+  ratioMin: number;
+  ratioMax: number;
   /** The same ratio from wall time. */
   ratioToParseWall: number;
   /** MB per CPU second. */
@@ -115,6 +118,8 @@ export async function benchEngine(label: string, corpus: Corpus, rules: readonly
     parseWallMs: round(median(parseWall), 1),
     analyzeWallMs: round(median(fullWall), 1),
     ratioToParse: round(median(ratios), 3),
+    ratioMin: round(Math.min(...ratios), 3),
+    ratioMax: round(Math.max(...ratios), 3),
     ratioToParseWall: round(median(ratiosWall), 3),
     parseMbPerSecond: round(mb / (parseMs / 1000), 2),
     mbPerSecond: round(mb / (analyzeMs / 1000), 2),
