@@ -881,9 +881,6 @@ let lexLimit = 0;
 let lexBeyond = -1;
 /** Whether the text has a `\r` (a line may end at a lone one, which indexOf('\n') would miss). */
 let lexHasCr = false;
-/** The next backslash and line break at or after the last place they were searched from. */
-let lexNextBackslash = -1;
-let lexNextBreak = -1;
 
 function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
@@ -979,14 +976,6 @@ function skipPlain(text: string, i: number, quote: number, triple: boolean): num
       i = at + 1;
     }
   }
-  // Most strings hold no backslash and no line break: one search for the closing quote, checked
-  // against the next backslash and line break (both searched for only when passed: linear).
-  const end = text.indexOf(quote === 34 ? '"' : "'", i);
-  if (end >= 0) {
-    if (lexNextBackslash < i) lexNextBackslash = indexOrEnd(text, '\\', i);
-    if (lexNextBreak < i) lexNextBreak = lexHasCr ? lineBreakAt(text, i) : indexOrEnd(text, '\n', i);
-    if (lexNextBackslash > end && lexNextBreak > end) return end + 1;
-  }
   for (; i < n; i++) {
     const c = text.charCodeAt(i);
     if (c === quote) return i + 1;
@@ -997,11 +986,6 @@ function skipPlain(text: string, i: number, quote: number, triple: boolean): num
     } else if (c === 10 || c === 13) return i;
   }
   return n;
-}
-
-function indexOrEnd(text: string, s: string, from: number): number {
-  const at = text.indexOf(s, from);
-  return at < 0 ? text.length : at;
 }
 
 /** An f-string's (or t-string's) end from the offset after its opening quote(s): fields are code. */
@@ -1071,7 +1055,6 @@ export function bracketsBeyond(text: string, limit: number): number {
   lexLimit = limit;
   lexBeyond = -1;
   lexHasCr = text.includes('\r');
-  lexNextBackslash = lexNextBreak = -1;
   // The code outside strings and comments, in one tight loop (scanCode, which f-string fields
   // need, costs more per character): the depth is a local here, and lexDepth only around calls.
   const n = text.length;
