@@ -257,6 +257,11 @@ export async function benchPerRule(
   const all: number[] = [];
   const noSettle = { settle: false };
   await settle();
+  // As in benchEngine: the forced GC deoptimized code; both configurations run untimed first.
+  for (let i = 0; i < SERIES_WARM_UP_PASSES; i++) {
+    lint([])();
+    lint(rules)();
+  }
   for (let i = 0; i < runs + 2; i++) {
     parse.push((await timeIt(() => parseAll(corpus.python), noSettle)).cpuMs);
     bare.push((await timeIt(lint([]), noSettle)).cpuMs);
