@@ -230,15 +230,17 @@ function instrumented(rule: Rule, counts: Map<string, RuleCounts>): Rule {
  * Per-rule cost inside the all-rules run, where the rules share one search for trigger words and
  * one walk: the time inside each rule's own code, and the counts that drive the engine's work for
  * it (text hits its triggerHit looked at, descents it let through, nodes it was handed). Running
- * a rule alone, or all but one, measures it in a configuration the JIT has not seen, with noise of
- * the size of most rules' cost (±3 ms on 0.5 MB): not done. What the rules cost the engine beyond
- * their own code (trigger search, descents, node objects) is reported as one sum, `dispatchMs`.
+ * a rule alone, or all but one, measures a configuration the JIT has not seen, with noise of the
+ * size of most rules' cost (±3 ms on 0.5 MB): not done. Nor is timing analyze with no rule next to
+ * all rules in one process: it read two to three times what it costs in a process of its own.
+ * What the engine spends for the rules beyond their own code is the series' ratio minus 1 minus
+ * the sum of the own-code shares.
  */
 export async function benchPerRule(
   corpus: Corpus,
   rules: readonly Rule[],
   runs: number,
-): Promise<{ parseMs: number; engineOnlyMs: number; allRulesMs: number; dispatchMs: number; rules: RuleCost[] }> {
+): Promise<{ parseMs: number; ownMs: number; rules: RuleCost[] }> {
   const config = configFor(corpus);
   const lint = (rs: readonly Rule[]) => () => analyze({ files: corpus.python, context: corpus.configs, rules: rs, config });
   const perRun: Map<string, RuleCounts>[] = [];
@@ -251,26 +253,11 @@ export async function benchPerRule(
   const findingsBy = new Map<string, number>();
   for (const f of findings) findingsBy.set(f.code, (findingsBy.get(f.code) ?? 0) + 1);
 
-  // The same engine, timed plainly: parse only, no rule, all rules.
+  // The bare parse of the same text, for the shares.
   const parse: number[] = [];
-  const bare: number[] = [];
-  const all: number[] = [];
-  const noSettle = { settle: false };
   await settle();
-  // As in benchEngine: the forced GC deoptimized code; both configurations run untimed first.
-  for (let i = 0; i < SERIES_WARM_UP_PASSES; i++) {
-    lint([])();
-    lint(rules)();
-  }
-  // The sums above the table are differences of medians: more runs than for the counts.
-  for (let i = 0; i < runs * 3; i++) {
-    parse.push((await timeIt(() => parseAll(corpus.python), noSettle)).cpuMs);
-    bare.push((await timeIt(lint([]), noSettle)).cpuMs);
-    all.push((await timeIt(lint(rules), noSettle)).cpuMs);
-  }
+  for (let i = 0; i < runs; i++) parse.push((await timeIt(() => parseAll(corpus.python), { settle: false })).cpuMs);
   const parseMs = median(parse);
-  const bareMs = median(bare);
-  const allMs = median(all);
   const costs = rules.map((rule): RuleCost => {
     const code = rule.meta.code;
     const ownMs = median(perRun.map((m) => m.get(code)!.ms));
@@ -287,14 +274,7 @@ export async function benchPerRule(
     };
   });
   costs.sort((a, b) => b.ownMs - a.ownMs);
-  const ownTotal = costs.reduce((sum, r) => sum + r.ownMs, 0);
-  return {
-    parseMs: round(parseMs, 1),
-    engineOnlyMs: round(bareMs - parseMs, 1),
-    allRulesMs: round(allMs - bareMs, 1),
-    dispatchMs: round(allMs - bareMs - ownTotal, 1),
-    rules: costs,
-  };
+  return { parseMs: round(parseMs, 1), ownMs: round(costs.reduce((sum, r) => sum + r.ownMs, 0), 1), rules: costs };
 }
 
 export interface ConfigBench {
