@@ -271,13 +271,13 @@ export class PathWalker {
   }
 
   /**
-   * The cursor moved back to the root, for PythonSource to reuse once the walk is over.
-   * (TreeCursor.reset(node) cannot be used: node-tree-sitter 0.25 does not pass the node to it.)
+   * Back at the root with a path of the root alone, for PythonSource to lend again once the walk
+   * is over. (TreeCursor.reset(node) cannot be used: node-tree-sitter 0.25 does not pass the node to it.)
    */
-  rewound(): Parser.TreeCursor {
+  rewind(): void {
     this.moveTo(0);
     this.path.length = 1;
-    return this.cursor;
+    this.goal = 0;
   }
 
   /** Moves to the deepest node containing [start, end); returns its depth. */
@@ -489,8 +489,11 @@ export class PythonSource {
   private wordOffsets: Map<string, number[]> | null = null;
   /** Offset ranges of the file's import statements. */
   private importRanges: { start: number; end: number }[] = [];
-  /** Cursors of finished walks: making a cursor costs microseconds, moving one back to the root does not. */
-  private spareCursors: Parser.TreeCursor[] = [];
+  /**
+   * Walkers of finished walks, lent again: making a cursor costs microseconds, moving one back to
+   * the root does not. (Kept, too, so that a PathWalker outlives every walk: see the runner's shape keeper.)
+   */
+  private spareWalkers: PathWalker[] = [];
   private rootLevel: PathLevel | null = null;
   private errorCache: boolean | undefined;
 
@@ -506,11 +509,13 @@ export class PythonSource {
 
   /**
    * A PathWalker at the root for one pass over the file; give it back with releaseWalker when the
-   * pass is over (its cursor is reused). Walks may overlap: each gets its own cursor.
+   * pass is over (it is lent again, cursor and all). Walks may overlap: each gets its own walker.
    */
   walker(): PathWalker {
+    const spare = this.spareWalkers.pop();
+    if (spare) return spare;
     this.rootLevel ??= { type: this.root.type, start: this.root.startIndex, end: this.root.endIndex };
-    return new PathWalker(this.root, this.spareCursors.pop(), this.rootLevel);
+    return new PathWalker(this.root, undefined, this.rootLevel);
   }
 
   /** Whether the tree holds a syntax error (asked of the tree once). */
@@ -519,7 +524,8 @@ export class PythonSource {
   }
 
   releaseWalker(walker: PathWalker): void {
-    this.spareCursors.push(walker.rewound());
+    walker.rewind();
+    this.spareWalkers.push(walker);
   }
 
   /** The node of `type` with exactly the range [start, end) (one native descent, then a short climb); throws if none. */

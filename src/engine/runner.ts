@@ -505,8 +505,8 @@ function lintPython(
 const EMPTY_LEVELS: Set<PathLevel> = new Set();
 
 /**
- * The objects of the last small Python file linted (its source, sink, rule contexts and the rules'
- * per-file state), kept until the next one replaces them. V8 holds the shapes of class instances
+ * The objects of the last small Python file linted (its source with its spare PathWalkers, sink,
+ * rule contexts and the rules' per-file state), kept until the next one replaces them. V8 holds the shapes of class instances
  * weakly: once every instance of a shape is dead, a full GC drops the shape and deoptimizes all
  * code built for it ("weak objects" in --trace-deopt), which happened between every two analyses
  * and at every major GC with no file in progress; the next files then ran slower while V8
