@@ -3,6 +3,7 @@
 import picomatch from 'picomatch';
 import { ConfigDocument, ConfigParseError } from './config-doc.js';
 import { docsRoot } from './docs-url.js';
+import { keepNodeShapes } from './shapes.js';
 import { noqaCodes } from './noqa.js';
 import { excessiveNesting, firstSyntaxError, MAX_BRACKET_NESTING, PythonSource, type PathLevel, type SyntaxNode } from './python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
@@ -83,6 +84,7 @@ const NATIVE_MEMORY_HINT = Symbol('nativeMemoryHint');
 
 /** The analysis, one file per step; a step yields the length of the text it linted. */
 function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<number, AnalyzeResult, void> {
+  keepNodeShapes();
   const config = input.config ?? DEFAULT_CONFIG;
   const lintPaths = new Set(input.files.map((f) => f.path));
   const all = [...input.files, ...(input.context ?? []).filter((f) => !lintPaths.has(f.path))];
