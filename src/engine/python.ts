@@ -570,9 +570,13 @@ export class PythonSource {
     const nodeAt = (level: number) => walker.nodeAt(depth - level);
     const text = this.text;
     // test() and lastIndex, not matchAll: no match object per hit. A match of \b(?:w…)\b is a
-    // whole run of word characters, so it starts where the run ending at lastIndex starts.
-    while (pattern.test(text)) {
-      const end = pattern.lastIndex;
+    // whole run of word characters, so it starts where the run ending at lastIndex starts. The
+    // position is kept here and set before each search: the pattern is shared by every search for
+    // the same words, and a visitor may start one.
+    for (let from = 0; ; ) {
+      pattern.lastIndex = from;
+      if (!pattern.test(text)) break;
+      const end = (from = pattern.lastIndex);
       const start = wordStartBefore(text, end);
       const word = text.slice(start, end);
       const admitted = admit ? admit(word, start, end) : (true as T);

@@ -239,3 +239,22 @@ interface SyntaxNodeLike {
   endIndex: number;
   parent: SyntaxNodeLike | null;
 }
+
+describe('forEachIdentifierPath', () => {
+  it('finds every hit once when a visit starts another search for the same words', () => {
+    const text = 'a = to_py(x)\nb = "to_py"  # to_py\nc = y.to_py()\nd = to_py\n';
+    const source = new PythonSource('a.py', text);
+    const words = new Set(['to_py']);
+    const outer: number[] = [];
+    let inner = 0;
+    source.forEachIdentifierPath(words, (_word, levelAt) => {
+      outer.push(levelAt(0)!.start);
+      if (outer.length > 100) throw new Error('the outer search started over');
+      // The same words, so the same shared pattern: it must not move the outer search.
+      source.forEachIdentifierPath(words, () => inner++);
+    });
+    const expected = [...text.matchAll(/to_py/g)].map((m) => m.index!).filter((i) => i !== text.indexOf('"to_py"') + 1 && i !== text.indexOf('# to_py') + 2);
+    expect(outer).toEqual(expected);
+    expect(inner).toBe(expected.length * expected.length);
+  });
+});
