@@ -924,188 +924,207 @@ LEX[34] = LEX[39] = QUOTE;
 LEX[35] = HASH;
 LEX[33] = LEX[58] = FIELD_END;
 
-/** The lexer's state for one text: nesting depth, the limit, where the limit was passed (-1: not yet). */
-let lexDepth = 0;
-let lexLimit = 0;
-let lexBeyond = -1;
-/** Whether the text has a `\r` (a line may end at a lone one, which indexOf('\n') would miss). */
-let lexHasCr = false;
-
 function isWordCode(c: number): boolean {
   return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
 }
 
-/** Offset of the line break ending the line at `i` (the text's length on the last line). */
-function lineBreakAt(text: string, i: number): number {
-  if (!lexHasCr) {
-    const nl = text.indexOf('\n', i);
-    return nl < 0 ? text.length : nl;
-  }
-  for (; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 10 || c === 13) return i;
-  }
-  return text.length;
-}
-
 /**
- * Scans an f-string field's expression from `i` to the `}`, `:` or `!` that ends it: returns that
- * offset (the text's length if none), or -1 once the limit is passed.
+ * Reads Python text the way CPython's tokenizer does, for the nesting of brackets only: strings
+ * (prefixes, escapes, triple quotes) and comments are skipped, and f- and t-string fields are code.
+ * One per text; `depth` is the nesting where the last call left it.
  */
-function scanFieldExpression(text: string, i: number): number {
-  const n = text.length;
-  // Brackets opened inside the expression (a `:` or `}` inside them does not end it).
-  let local = 0;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c > 127) continue;
-    const kind = LEX[c];
-    if (kind === 0) continue;
-    if (kind === OPEN) {
-      local++;
-      if (++lexDepth > lexLimit) {
-        lexBeyond = i;
-        return -1;
-      }
-    } else if (kind === CLOSE) {
-      if (local === 0) return i;
-      if (local > 0) local--;
-      if (lexDepth > 0) lexDepth--;
-    } else if (kind === QUOTE) {
-      i = skipString(text, i) - 1;
-      if (i < -1) return -1;
-    } else if (kind === HASH) {
-      i = lineBreakAt(text, i) - 1;
-    } else if (local === 0 && !(c === 33 && text.charCodeAt(i + 1) === 61) && !(c === 58 && text.charCodeAt(i + 1) === 61)) {
-      // `!r`, `:>10`; not `!=` nor `:=` (a walrus needs brackets in a field, but be lenient).
-      return i;
+class BracketLexer {
+  depth = 0;
+  /** Where the limit was passed (-1: not yet). */
+  beyond = -1;
+  /** Whether the text has a `\r` (a line may end at a lone one, which indexOf('\n') would miss). */
+  private readonly hasCr: boolean;
+
+  constructor(
+    private readonly text: string,
+    private readonly limit: number,
+  ) {
+    this.hasCr = text.includes('\r');
+  }
+
+  /** Offset of the line break ending the line at `i` (the text's length on the last line). */
+  lineBreakAt(i: number): number {
+    const text = this.text;
+    if (!this.hasCr) {
+      const nl = text.indexOf('\n', i);
+      return nl < 0 ? text.length : nl;
     }
+    for (; i < text.length; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 10 || c === 13) return i;
+    }
+    return text.length;
   }
-  return n;
-}
 
-/**
- * The offset after the string literal whose quote is at `q` (its prefix read backwards), or -2
- * once the limit is passed inside an f-string field. An unterminated string ends at its line's
- * break (one quote) or at the end of the text (three).
- */
-function skipString(text: string, q: number): number {
-  const quote = text.charCodeAt(q);
-  const triple = text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
-  // The prefix: letters right before the quote, after something that is not part of a name.
-  let p = q;
-  while (p > 0 && isWordCode(text.charCodeAt(p - 1))) p--;
-  let formatted = false;
-  if (q - p > 0 && q - p <= 2) {
-    for (let k = p; k < q; k++) {
-      const c = text.charCodeAt(k) | 32;
-      if (c === 102 /* f */ || c === 116 /* t */) formatted = true;
-      else if (c !== 114 /* r */ && c !== 98 /* b */ && c !== 117 /* u */) {
-        formatted = false;
-        break;
+  /**
+   * The offset after the string literal whose quote is at `q` (its prefix read backwards), or -2
+   * once the limit is passed inside an f-string field. An unterminated string ends at its line's
+   * break (one quote) or at the end of the text (three).
+   */
+  skipString(q: number): number {
+    const text = this.text;
+    const quote = text.charCodeAt(q);
+    const triple = text.charCodeAt(q + 1) === quote && text.charCodeAt(q + 2) === quote;
+    // The prefix: letters right before the quote, after something that is not part of a name.
+    let p = q;
+    while (p > 0 && isWordCode(text.charCodeAt(p - 1))) p--;
+    let formatted = false;
+    if (q - p > 0 && q - p <= 2) {
+      for (let k = p; k < q; k++) {
+        const c = text.charCodeAt(k) | 32;
+        if (c === 102 /* f */ || c === 116 /* t */) formatted = true;
+        else if (c !== 114 /* r */ && c !== 98 /* b */ && c !== 117 /* u */) {
+          formatted = false;
+          break;
+        }
       }
     }
+    const from = q + (triple ? 3 : 1);
+    return formatted ? this.skipFormatted(from, quote, triple) : this.skipPlain(from, quote, triple);
   }
-  const from = q + (triple ? 3 : 1);
-  return formatted ? skipFormatted(text, from, quote, triple) : skipPlain(text, from, quote, triple);
-}
 
-/** A plain string's end from the offset after its opening quote(s). */
-function skipPlain(text: string, i: number, quote: number, triple: boolean): number {
-  const n = text.length;
-  if (triple) {
-    const closing = String.fromCharCode(quote, quote, quote);
-    for (;;) {
-      const at = text.indexOf(closing, i);
-      if (at < 0) return n;
-      // Escaped when an odd run of backslashes comes before it.
-      let b = at;
-      while (b > i && text.charCodeAt(b - 1) === 92) b--;
-      if ((at - b) % 2 === 0) return at + 3;
-      i = at + 1;
+  /** One level deeper at offset `i`; false (and `beyond` set) once past the limit. */
+  private open(i: number): boolean {
+    if (++this.depth <= this.limit) return true;
+    this.beyond = i;
+    return false;
+  }
+
+  /** A plain string's end from the offset after its opening quote(s). */
+  private skipPlain(i: number, quote: number, triple: boolean): number {
+    const text = this.text;
+    const n = text.length;
+    if (triple) {
+      const closing = String.fromCharCode(quote, quote, quote);
+      for (;;) {
+        const at = text.indexOf(closing, i);
+        if (at < 0) return n;
+        // Escaped when an odd run of backslashes comes before it.
+        let b = at;
+        while (b > i && text.charCodeAt(b - 1) === 92) b--;
+        if ((at - b) % 2 === 0) return at + 3;
+        i = at + 1;
+      }
     }
-  }
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === quote) return i + 1;
-    if (c === 92 /* \ */) {
-      // The next character is escaped (a line break too: the string goes on); \r\n is one break.
-      if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i++;
-      i++;
-    } else if (c === 10 || c === 13) return i;
-  }
-  return n;
-}
-
-/** An f-string's (or t-string's) end from the offset after its opening quote(s): fields are code. */
-function skipFormatted(text: string, i: number, quote: number, triple: boolean): number {
-  const n = text.length;
-  for (; i < n; i++) {
-    const c = text.charCodeAt(i);
-    if (c === quote) {
-      if (!triple) return i + 1;
-      if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) return i + 3;
-    } else if (c === 92 /* \ */) {
-      i++;
-    } else if ((c === 10 || c === 13) && !triple) {
-      return i;
-    } else if (c === 123 /* { */) {
-      if (text.charCodeAt(i + 1) === 123) {
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === quote) return i + 1;
+      if (c === 92 /* \ */) {
+        // The next character is escaped (a line break too: the string goes on); \r\n is one break.
+        if (text.charCodeAt(i + 1) === 13 && text.charCodeAt(i + 2) === 10) i++;
         i++;
-        continue;
-      }
-      i = skipField(text, i, quote, triple);
-      if (i < 0) return -2;
+      } else if (c === 10 || c === 13) return i;
     }
-    // A `}` outside a field is `}}` (or an error): not a bracket.
+    return n;
   }
-  return n;
-}
 
-/**
- * An f-string field from its `{` at `i`: the expression (code), a conversion, a format spec with
- * fields of its own; returns the offset of its closing `}` (or where the string stops), or -1 once
- * the limit is passed. The field's braces count as brackets, as in CPython's tokenizer.
- */
-function skipField(text: string, i: number, quote: number, triple: boolean): number {
-  if (++lexDepth > lexLimit) {
-    lexBeyond = i;
-    return -1;
+  /** An f-string's (or t-string's) end from the offset after its opening quote(s): fields are code. */
+  private skipFormatted(i: number, quote: number, triple: boolean): number {
+    const text = this.text;
+    const n = text.length;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c === quote) {
+        if (!triple) return i + 1;
+        if (text.charCodeAt(i + 1) === quote && text.charCodeAt(i + 2) === quote) return i + 3;
+      } else if (c === 92 /* \ */) {
+        i++;
+      } else if ((c === 10 || c === 13) && !triple) {
+        return i;
+      } else if (c === 123 /* { */) {
+        if (text.charCodeAt(i + 1) === 123) {
+          i++;
+          continue;
+        }
+        i = this.skipField(i, quote, triple);
+        if (i < 0) return -2;
+      }
+      // A `}` outside a field is `}}` (or an error): not a bracket.
+    }
+    return n;
   }
-  let at = scanFieldExpression(text, i + 1);
-  if (at < 0) return -1;
-  const n = text.length;
-  if (at < n && text.charCodeAt(at) === 33 /* ! */) {
-    // A conversion: `!r`, up to the format spec or the end of the field.
-    while (at < n && text.charCodeAt(at) !== 58 && text.charCodeAt(at) !== 125) at++;
-  }
-  if (at < n && text.charCodeAt(at) === 58 /* : */) {
-    // The format spec: text with nested fields, up to the field's `}`.
-    for (at++; at < n; at++) {
-      const c = text.charCodeAt(at);
-      if (c === 125) break;
-      if (c === quote || ((c === 10 || c === 13) && !triple)) return at - 1;
-      if (c === 123) {
-        at = skipField(text, at, quote, triple);
-        if (at < 0) return -1;
+
+  /**
+   * An f-string field from its `{` at `i`: the expression (code), a conversion, a format spec with
+   * fields of its own; returns the offset of its closing `}` (or where the string stops), or -1 once
+   * the limit is passed. The field's braces count as brackets, as in CPython's tokenizer.
+   */
+  private skipField(i: number, quote: number, triple: boolean): number {
+    if (!this.open(i)) return -1;
+    const text = this.text;
+    let at = this.fieldExpression(i + 1);
+    if (at < 0) return -1;
+    const n = text.length;
+    if (at < n && text.charCodeAt(at) === 33 /* ! */) {
+      // A conversion: `!r`, up to the format spec or the end of the field.
+      while (at < n && text.charCodeAt(at) !== 58 && text.charCodeAt(at) !== 125) at++;
+    }
+    if (at < n && text.charCodeAt(at) === 58 /* : */) {
+      // The format spec: text with nested fields, up to the field's `}`.
+      for (at++; at < n; at++) {
+        const c = text.charCodeAt(at);
+        if (c === 125) break;
+        if (c === quote || ((c === 10 || c === 13) && !triple)) return at - 1;
+        if (c === 123) {
+          at = this.skipField(at, quote, triple);
+          if (at < 0) return -1;
+        }
       }
     }
+    if (at < n && text.charCodeAt(at) === 125 && this.depth > 0) this.depth--;
+    return at;
   }
-  if (at < n && text.charCodeAt(at) === 125 && lexDepth > 0) lexDepth--;
-  return at;
+
+  /**
+   * Scans an f-string field's expression from `i` to the `}`, `:` or `!` that ends it: returns that
+   * offset (the text's length if none), or -1 once the limit is passed.
+   */
+  private fieldExpression(i: number): number {
+    const text = this.text;
+    const n = text.length;
+    // Brackets opened inside the expression (a `:` or `}` inside them does not end it).
+    let local = 0;
+    for (; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 127) continue;
+      const kind = LEX[c];
+      if (kind === 0) continue;
+      if (kind === OPEN) {
+        local++;
+        if (!this.open(i)) return -1;
+      } else if (kind === CLOSE) {
+        if (local === 0) return i;
+        local--;
+        if (this.depth > 0) this.depth--;
+      } else if (kind === QUOTE) {
+        i = this.skipString(i) - 1;
+        if (i < -1) return -1;
+      } else if (kind === HASH) {
+        i = this.lineBreakAt(i) - 1;
+      } else if (local === 0 && text.charCodeAt(i + 1) !== 61) {
+        // `!r`, `:>10`; not `!=` nor `:=` (a walrus needs brackets in a field, but be lenient).
+        return i;
+      }
+    }
+    return n;
+  }
 }
 
 /**
  * Offset of the first bracket nested deeper than `limit` in Python code, read the way Python's
  * tokenizer reads it (brackets in strings and comments do not count; those in f-string fields
- * do), or -1. One pass; string bodies and comments are skipped by search.
+ * do), or -1. One pass: comments and triple-quoted strings are skipped by search, short plain
+ * strings by a loop here, and any other string by a BracketLexer.
  */
 export function bracketsBeyond(text: string, limit: number): number {
-  lexLimit = limit;
-  lexBeyond = -1;
-  lexHasCr = text.includes('\r');
-  // The code outside strings and comments, in one tight loop (scanCode, which f-string fields
-  // need, costs more per character): the depth is a local here, and lexDepth only around calls.
+  const lexer = new BracketLexer(text, limit);
+  // The code outside strings and comments, in one tight loop (the lexer's own, which f-string
+  // fields need, costs more per character): the depth is a local here, the lexer's around calls.
   const n = text.length;
   let depth = 0;
   for (let i = 0; i < n; i++) {
@@ -1118,7 +1137,7 @@ export function bracketsBeyond(text: string, limit: number): number {
     } else if (kind === CLOSE) {
       if (depth > 0) depth--;
     } else if (kind === HASH) {
-      i = lineBreakAt(text, i) - 1;
+      i = lexer.lineBreakAt(i) - 1;
     } else {
       // Most strings: no prefix, one quote, no backslash or line break before the closing quote
       // (they are short: a loop here costs less than a search).
@@ -1135,19 +1154,14 @@ export function bracketsBeyond(text: string, limit: number): number {
           continue;
         }
       }
-      lexDepth = depth;
-      i = skipString(text, i) - 1;
-      if (i < -1) return lexBeyond;
-      depth = lexDepth;
+      lexer.depth = depth;
+      i = lexer.skipString(i) - 1;
+      if (i < -1) return lexer.beyond;
+      depth = lexer.depth;
     }
   }
   return -1;
 }
-
-/** 1 for an opening bracket, 2 for a closing one, by character code (below 126). */
-const BRACKET_KIND = new Uint8Array(126);
-BRACKET_KIND[40] = BRACKET_KIND[91] = BRACKET_KIND[123] = 1;
-BRACKET_KIND[41] = BRACKET_KIND[93] = BRACKET_KIND[125] = 2;
 
 /** Offset of the first bracket nested deeper than `limit`, outside the [start, end) ranges in `skip` (sorted), or -1. */
 function bracketBeyond(text: string, limit: number, skip: readonly { start: number; end: number }[]): number {
@@ -1165,11 +1179,11 @@ function bracketBeyond(text: string, limit: number, skip: readonly { start: numb
       continue;
     }
     const c = text.charCodeAt(i);
-    if (c > 125) continue;
-    const kind = BRACKET_KIND[c];
-    if (kind === 1) {
+    if (c > 127) continue;
+    const kind = LEX[c];
+    if (kind === OPEN) {
       if (++depth > limit) return i;
-    } else if (kind === 2 && depth > 0) {
+    } else if (kind === CLOSE && depth > 0) {
       depth--;
     }
   }
