@@ -13,21 +13,18 @@ function repositoryDocsBase(): string {
   return defaultBase;
 }
 
-let lastRoot: string | null = null;
-let lastTrimmed = '';
-
 /** The folder that holds the rule pages (no trailing slash): `base`, else the environment, else the repository. */
 export function docsRoot(base?: string): string {
-  const root = base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase();
-  if (root !== lastRoot) {
-    lastRoot = root;
-    lastTrimmed = trimSlashes(root);
-  }
-  return lastTrimmed;
+  return trimSlashes(base ?? process.env.PYWORKERS_REVIEW_DOCS_URL ?? repositoryDocsBase());
+}
+
+/** A rule's page under a root docsRoot gave (the runner reads the root once per analysis). */
+export function docsUrlIn(root: string, code: string): string {
+  return `${root}/${code}.md`;
 }
 
 export function docsUrlFor(code: string, base?: string): string {
-  return `${docsRoot(base)}/${code}.md`;
+  return docsUrlIn(docsRoot(base), code);
 }
 
 function trimSlashes(root: string): string {

@@ -264,10 +264,9 @@ export class PathWalker {
   /** The start of the last range descended to: the way down the path. */
   private goal = 0;
 
-  /** `cursor`, when given, stands on `root`; `rootLevel` is the root's type and range (read once per tree by PythonSource). */
-  constructor(root: SyntaxNode, cursor?: Parser.TreeCursor, rootLevel?: PathLevel) {
-    this.cursor = cursor ?? root.walk();
-    this.path = [rootLevel ? { type: rootLevel.type, start: rootLevel.start, end: rootLevel.end } : { type: root.type, start: root.startIndex, end: root.endIndex }];
+  constructor(root: SyntaxNode) {
+    this.cursor = root.walk();
+    this.path = [{ type: root.type, start: root.startIndex, end: root.endIndex }];
   }
 
   /**
@@ -494,7 +493,6 @@ export class PythonSource {
    * the root does not. (Kept, too, so that a PathWalker outlives every walk: see the runner's shape keeper.)
    */
   private spareWalkers: PathWalker[] = [];
-  private rootLevel: PathLevel | null = null;
   private errorCache: boolean | undefined;
 
   constructor(
@@ -512,20 +510,17 @@ export class PythonSource {
    * pass is over (it is lent again, cursor and all). Walks may overlap: each gets its own walker.
    */
   walker(): PathWalker {
-    const spare = this.spareWalkers.pop();
-    if (spare) return spare;
-    this.rootLevel ??= { type: this.root.type, start: this.root.startIndex, end: this.root.endIndex };
-    return new PathWalker(this.root, undefined, this.rootLevel);
-  }
-
-  /** Whether the tree holds a syntax error (asked of the tree once). */
-  get hasError(): boolean {
-    return (this.errorCache ??= this.root.hasError);
+    return this.spareWalkers.pop() ?? new PathWalker(this.root);
   }
 
   releaseWalker(walker: PathWalker): void {
     walker.rewind();
     this.spareWalkers.push(walker);
+  }
+
+  /** Whether the tree holds a syntax error (asked of the tree once). */
+  get hasError(): boolean {
+    return (this.errorCache ??= this.root.hasError);
   }
 
   /** The node of `type` with exactly the range [start, end) (one native descent, then a short climb); throws if none. */

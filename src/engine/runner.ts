@@ -2,7 +2,7 @@
 // for its type; one bad file never stops the others.
 import picomatch from 'picomatch';
 import { ConfigDocument, ConfigParseError } from './config-doc.js';
-import { docsRoot } from './docs-url.js';
+import { docsRoot, docsUrlIn } from './docs-url.js';
 import { keepNodeShapes } from './shapes.js';
 import { noqaCodes } from './noqa.js';
 import { excessiveNesting, firstSyntaxError, MAX_BRACKET_NESTING, PythonSource, type PathLevel, type SyntaxNode } from './python.js';
@@ -236,7 +236,7 @@ class FindingSink {
       path: this.file.path,
       ...range,
       message: report.message,
-      docsUrl: `${this.docsBase}/${rule.code}.md`,
+      docsUrl: docsUrlIn(this.docsBase, rule.code),
     };
     if (report.fix) {
       if (!rule.fixable) throw new Error(`rule ${rule.code} reported a fix but its meta declares none`);
@@ -432,8 +432,8 @@ function lintPython(
     // before: the hit that got there first went on to the statement, so the rest is done. Without
     // that, a chain of n hits one inside the other (`a + a + … + a`) costs n² steps. The walker
     // keeps one level object per node while the walk is inside it: the sets hold those.
-    const climbed: Set<PathLevel>[] = [];
-    for (let i = 0; i < running.length; i++) climbed.push(EMPTY_LEVELS);
+    // (Each rule's set is made when it first climbs: most rules climb in few files.)
+    const climbed: (Set<PathLevel> | undefined)[] = [];
     // Types and ranges come from a cursor; a node is made only for a visitor that wants it.
     // The rules' text tests (triggerHit) run before the tree is asked anything: a hit no rule
     // wants costs no descent.
@@ -466,16 +466,15 @@ function lintPython(
           for (let k = 0; k < count; k++) {
             const i = live[k]!;
             const depth = running[i]!.rule.triggerDepth;
-            if (depth === undefined ? !climbed[i]!.has(at) : level <= depth) live[kept++] = i;
+            if (depth === undefined ? !climbed[i]?.has(at) : level <= depth) live[kept++] = i;
           }
           count = kept;
           let node: SyntaxNode | null = null;
           for (let k = 0; k < count; k++) {
             const i = live[k]!;
-            if (climbed[i]!.has(at)) continue;
-            // Each rule's set is made when it first climbs (most rules climb in few files).
-            if (climbed[i] === EMPTY_LEVELS) climbed[i] = new Set();
-            climbed[i]!.add(at);
+            const rulesClimbed = (climbed[i] ??= new Set());
+            if (rulesClimbed.has(at)) continue;
+            rulesClimbed.add(at);
             const visitor = running[i]!.visitors[at.type];
             if (!visitor || at.type === 'module') continue;
             call(running[i]!.rule, visitor, (node ??= nodeAt(level)));
@@ -503,16 +502,14 @@ function lintPython(
   if (file.text.length <= SHAPE_KEEPER_MAX_CHARS) shapeKeeper = { source, sink, running };
 }
 
-/** The climbed set of a rule that has not climbed yet in this file (never added to). */
-const EMPTY_LEVELS: Set<PathLevel> = new Set();
-
 /**
  * The objects of the last small Python file linted (its source with its spare PathWalkers, sink,
- * rule contexts and the rules' per-file state), kept until the next one replaces them. V8 holds the shapes of class instances
- * weakly: once every instance of a shape is dead, a full GC drops the shape and deoptimizes all
- * code built for it ("weak objects" in --trace-deopt), which happened between every two analyses
- * and at every major GC with no file in progress; the next files then ran slower while V8
- * recompiled (measured: all rules over 1 MB, CPU ratio to parse 1.37 without this, 1.25 with).
+ * rule contexts and the rules' per-file state), kept until the next one replaces them. V8 holds
+ * the shapes of class instances weakly: once every instance of a shape is dead, a full GC drops
+ * the shape and deoptimizes all code built for it ("weak objects" in --trace-deopt), which
+ * happened between every two analyses and at every major GC with no file in progress; the next
+ * files then ran slower while V8 recompiled (measured: all rules over 1 MB, CPU ratio to parse
+ * 1.37 without this, 1.25 with). Node objects are kept by shapes.ts.
  * What stays reachable until then: that file's tree (at most 16 KB of text, about 45 bytes a
  * character) and, through the rule contexts, the Workspace of its analysis with the texts of the
  * files it was given. The findings do not (the sink hands them over and keeps none).
