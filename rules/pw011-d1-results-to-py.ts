@@ -1,5 +1,6 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
+import { readsTextFirst } from './lib/python-edits.js';
 import { argumentCount, backOverBlanks, charBefore, D1Values, isWordCode, LocalValues, methodName, outermostParens, skipBlanks, type D1Value } from './lib/d1.js';
 
 type Use = 'iterate' | 'index' | 'len' | 'json';
@@ -270,7 +271,7 @@ export const rule: Rule = {
           // The call's end from the text: in a tree without errors, the only call that starts at
           // `start` and reads `chain()` with nothing after it that could continue the chain is that
           // `chain()` (a longer call would need a `(` after more trailers). Else the node says.
-          const fromText = callEnd >= 0 && nothingContinues(text, callEnd) && values.errorFree;
+          const fromText = callEnd >= 0 && nothingContinues(text, callEnd) && readsTextFirst(ctx.source);
           const end = fromText ? callEnd : node.endIndex;
           if (fromText || callEnd === end || node.childForFieldName('function')?.endIndex === calleeEnd) {
             const name = m[1]!;

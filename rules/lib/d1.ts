@@ -8,6 +8,7 @@
 // matter is confirmed by one cursor descent (types and ranges as plain data), and nodes are made
 // only for the answers.
 import { typeName, type PathLevel, type PathWalker, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
+import { readsTextFirst } from './python-edits.js';
 
 /** The expression inside any number of parentheses. */
 export function unwrap(node: SyntaxNode): SyntaxNode {
@@ -324,14 +325,9 @@ export class LocalValues {
   private readonly verdictsByName = new Map<string, Map<number, Assignment | null>>();
 
 
-  constructor(private readonly source: PythonSource) {
+  constructor(readonly source: PythonSource) {
     this.text = source.text;
     this.occurrences = occurrencesOf(source);
-  }
-
-  /** True when the tree has no ERROR or MISSING node: it is then the grammar's parse of the text. */
-  get errorFree(): boolean {
-    return !this.source.hasError;
   }
 
   /**
@@ -705,7 +701,7 @@ export class D1Values {
     const first = last - 2;
     if (first < 0 || text.slice(first, last + 1) !== 'all' || isWordCode(text.charCodeAt(first - 1))) return false;
     // In a tree without errors, a right side that reads `await <primary>.all()` is that await.
-    if (this.values.errorFree && isAwaitedCallOf(text, value + 5, a.end, last + 1)) return true;
+    if (readsTextFirst(this.values.source) && isAwaitedCallOf(text, value + 5, a.end, last + 1)) return true;
     const depth = this.values.occurrences.identifier(first, last + 1);
     if (depth < 4) return false;
     const [assignment, wait, call, attribute] = this.values.occurrences.path.slice(depth - 4, depth) as PathLevel[];

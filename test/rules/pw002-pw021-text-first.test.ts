@@ -13,13 +13,16 @@ import { rule as pw018 } from '../../rules/pw018-stdlib-unavailable.js';
 import { rule as pw019 } from '../../rules/pw019-handler-too-few-parameters.js';
 import { rule as pw020 } from '../../rules/pw020-entrypoint-method-on-prefix.js';
 import { rule as pw021 } from '../../rules/pw021-global-handler-without-on-prefix.js';
+import { rule as pw011 } from '../../rules/pw011-d1-results-to-py.js';
+import { rule as pw014 } from '../../rules/pw014-queue-body-to-py.js';
 import { definedNames, mentions } from '../../rules/lib/entrypoints.js';
 import { importBindings, importedModuleNames, nextTokenAt, qualifiedName, textShortcuts, tokenBefore } from '../../rules/lib/python-edits.js';
 import { analyze, PythonSource, type Finding, type Rule, type SourceFile } from '../../src/engine/index.js';
 import type { PythonContext } from '../../src/engine/rule.js';
 import { workerFiles, type Profile } from '../helpers/rule-tester.js';
 
-const RULES = [pw002, pw003, pw004, pw018, pw019, pw020, pw021];
+// PW011 and PW014 read D1 values and queue bodies from the text first (rules/lib/d1.ts) too.
+const RULES = [pw002, pw003, pw004, pw011, pw014, pw018, pw019, pw020, pw021];
 
 /** Findings with every shortcut on, and with none: no text shortcut and a full walk instead of triggers. */
 function bothWays(rule: Rule, files: SourceFile[]): { fast: Finding[]; tree: Finding[] } {
@@ -103,10 +106,14 @@ describe('text shortcuts find what the tree finds', () => {
     const python = corpus.python.map((f) =>
       f.path.endsWith('/entry.py') ? { ...f, text: f.text.replace('class Default(WorkerEntrypoint):', `${SOURCES['sync HTTP clients']}\n${SOURCES['handlers at module level']}\nclass Default(WorkerEntrypoint):`) } : f,
     );
+    const found: Record<string, number> = {};
     for (const rule of RULES) {
       const { fast, tree } = bothWays(rule, [...python, ...corpus.configs]);
       expect(fast, rule.meta.code).toEqual(tree);
+      found[rule.meta.code] = fast.length;
     }
+    // The corpus has D1 reads for PW011's text paths to decide (the other rules' edges are above).
+    expect(found.PW011).toBeGreaterThan(10);
   });
 });
 
@@ -142,6 +149,9 @@ describe('text readers', () => {
     expect(definedNames(ctxOf('def queueé(): pass\n'), ['queue'])).toEqual([]);
     // A file with a syntax error: every name counts.
     expect(definedNames(ctxOf('def f(:\n    pass\n'), ['fetch'])).toEqual(['fetch']);
+    // A name it does not read is a mistake of the rule's, with or without syntax errors.
+    expect(() => definedNames(ctxOf('def f(): pass\n'), ['f'])).toThrow();
+    expect(() => definedNames(ctxOf('def f(:\n'), ['f'])).toThrow();
   });
 
   it('mentions: a whole word, searched from a part of it', () => {
@@ -149,7 +159,6 @@ describe('text readers', () => {
     expect(mentions(ctxOf('x = error_handler\n@handler\ndef f(): pass\n'), 'handler', 3)).toBe(true);
     expect(mentions(ctxOf('"handler"\n'), 'handler')).toBe(true);
     expect(mentions(ctxOf('dler = 1\n'), 'handler', 3)).toBe(false);
-    expect(() => definedNames(ctxOf('def f(): pass\n'), ['f'])).toThrow();
   });
 
   it('importedModuleNames reads the modules of import statements', () => {
