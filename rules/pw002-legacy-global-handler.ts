@@ -2,10 +2,9 @@ import type { PythonContext, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
 import type { OffsetEdit } from '../src/engine/types.js';
 import { detectEol } from '../src/engine/text.js';
-import { definedNames, mentions } from './lib/entrypoints.js';
+import { definedNames, mentions, ON_PREFIX_RENAMES as LEGACY_HANDLERS } from './lib/entrypoints.js';
 import { ensureFromImport, readsTextFirst, statementLineSpan } from './lib/python-edits.js';
 
-const LEGACY_HANDLERS: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
 const LEGACY_NAMES = Object.keys(LEGACY_HANDLERS);
 
 /** The function definition and decorators of a top-level statement, or null. */

@@ -1,6 +1,6 @@
 import type { PythonContext, PythonVisitors, Rule } from '../src/engine/rule.js';
 import type { SyntaxNode } from '../src/engine/python.js';
-import { mayContinueToCall, skipBlanks, stringEnd } from './lib/d1.js';
+import { isWordCode, mayContinueToCall, skipBlanks, stringEnd } from './lib/d1.js';
 import { jsGlobal, valuesOfName } from './lib/js-values.js';
 
 const TO_JS = new Set(['pyodide.ffi.to_js']);
@@ -45,7 +45,6 @@ function mapIsFine(ctx: PythonContext, call: SyntaxNode): boolean {
   return MAP_FRIENDLY.test(ctx.resolve(callee) ?? callee.text);
 }
 
-const isWordChar = (c: number) => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
 /** String prefixes without interpolation (f- and t-strings nest quotes in their fields: not read here). */
 const PLAIN_PREFIX = /^(?:[rRuUbB]|[bB][rR]|[rR][bB])?$/;
 
@@ -83,9 +82,9 @@ function passesConverterOrMapping(text: string, open: number, maxLength = 4000):
       i = stringEnd(text, i, limit);
       if (i < 0) return false;
       itemStart = false;
-    } else if (isWordChar(c)) {
+    } else if (isWordCode(c)) {
       let j = i + 1;
-      while (j < limit && isWordChar(text.charCodeAt(j))) j++;
+      while (j < limit && isWordCode(text.charCodeAt(j))) j++;
       const q = text.charCodeAt(j);
       if (q === 34 || q === 39) {
         if (!PLAIN_PREFIX.test(text.slice(i, j))) return false;

@@ -65,7 +65,7 @@ export const rule: Rule = {
       ],
     },
   },
-  triggers: Object.keys(STRICT_HANDLERS),
+  triggers: STRICT_NAMES,
   // `queue` and `scheduled` are common words; the rule looks only at methods of those names, and
   // a file where neither follows a `def` has none (most files: no trigger scan at all).
   triggersFor: (ctx) => definedNames(ctx, STRICT_NAMES),

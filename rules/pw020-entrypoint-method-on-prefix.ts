@@ -1,8 +1,6 @@
 import type { Rule } from '../src/engine/rule.js';
 import type { OffsetFix } from '../src/engine/types.js';
-import { definedNames, entrypointKind, functionName, mayNameDefinition, methodClass, methodsOf } from './lib/entrypoints.js';
-
-const RENAMES: Record<string, string> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
+import { definedNames, entrypointKind, functionName, mayNameDefinition, methodClass, methodsOf, ON_PREFIX_RENAMES as RENAMES } from './lib/entrypoints.js';
 
 const RENAMED = Object.keys(RENAMES);
 
@@ -36,7 +34,7 @@ export const rule: Rule = {
       ],
     },
   },
-  triggers: Object.keys(RENAMES),
+  triggers: RENAMED,
   // Only methods of these names are read: a file where none follows a `def` needs no trigger scan.
   triggersFor: (ctx) => definedNames(ctx, RENAMED),
   // The visitor reads a method by its name: only the name right after `def` leads to one.

@@ -55,7 +55,7 @@ export const rule: Rule = {
       ],
     },
   },
-  triggers: Object.keys(HANDLERS),
+  triggers: HANDLER_NAMES,
   // `fetch` is called everywhere in Worker code (and `js_fetch`-style aliases of it become
   // triggers too): only a file where one of the names follows a `def` is scanned.
   triggersFor: (ctx) => (isWorkerMain(ctx) ? definedNames(ctx, HANDLER_NAMES) : []),

@@ -3,7 +3,7 @@
 import { posix } from 'node:path';
 import type { PythonContext } from '../../src/engine/rule.js';
 import type { PythonSource, SyntaxNode } from '../../src/engine/python.js';
-import { isNameChar, nextTokenAt, readsTextFirst, tokenBefore } from './python-edits.js';
+import { isNameChar, nextTokenAt, readsTextFirst, tokenBefore, wholeWord } from './python-edits.js';
 
 export type EntrypointKind = 'WorkerEntrypoint' | 'DurableObject' | 'WorkflowEntrypoint';
 
@@ -197,6 +197,11 @@ const definedCache = new WeakMap<PythonSource, Set<string>>();
 
 /** The names definedNames knows: handler names the rules look for by their definition. */
 const DEF_WORDS: readonly string[] = ['fetch', 'scheduled', 'queue', 'on_fetch', 'on_scheduled', 'on_queue'];
+/** Their first letters (most names start with none of them: nothing to compare). */
+const DEF_INITIALS = new Set(DEF_WORDS.map((w) => w.charCodeAt(0)));
+
+/** The legacy `on_`-prefixed handler names, with the entrypoint method each became. */
+export const ON_PREFIX_RENAMES: Readonly<Record<string, string>> = { on_fetch: 'fetch', on_scheduled: 'scheduled', on_queue: 'queue' };
 
 /**
  * The words of DEF_WORDS that follow a `def` word in the text (in strings and comments too: more
@@ -211,11 +216,9 @@ function wordsAfterDef(source: PythonSource): Set<string> {
   const text = source.text;
   for (let at = text.indexOf('def'); at >= 0; at = text.indexOf('def', at + 3)) {
     // A whole word (as `\bdef\b` finds it): `define`, `undef` and `_def` are names.
-    if ((at > 0 && isWordChar(text.charCodeAt(at - 1))) || isWordChar(text.charCodeAt(at + 3))) continue;
+    if (!wholeWord(text, at, at + 3)) continue;
     const start = nextTokenAt(source, at + 3);
-    const c = text.charCodeAt(start);
-    // (Most names start with none of the words' letters: nothing to compare.)
-    if (c !== 102 /* f */ && c !== 115 /* s */ && c !== 113 /* q */ && c !== 111 /* o */) continue;
+    if (!DEF_INITIALS.has(text.charCodeAt(start))) continue;
     for (const word of DEF_WORDS) {
       if (text.startsWith(word, start) && !isNameChar(text.charCodeAt(start + word.length))) words.add(word);
     }
@@ -226,18 +229,16 @@ function wordsAfterDef(source: PythonSource): Set<string> {
 
 /**
  * The words among `names` that may name a function definition in this file: those that follow a
- * `def` (namesAfterDef). When the tree has errors (readsTextFirst is false), all of them.
+ * `def` (wordsAfterDef). When the tree has errors (readsTextFirst is false), all of them.
  */
 export function definedNames(ctx: PythonContext, names: readonly string[]): string[] {
-  if (!readsTextFirst(ctx.source)) return [...names];
   for (const n of names) if (!DEF_WORDS.includes(n)) throw new Error(`definedNames: ${n} is not among the words read`);
+  if (!readsTextFirst(ctx.source)) return [...names];
   const defined = wordsAfterDef(ctx.source);
   const out: string[] = [];
   for (const n of names) if (defined.has(n)) out.push(n);
   return out;
 }
-
-const presentCache = new WeakMap<PythonSource, Map<string, boolean>>();
 
 /**
  * Whether `word` occurs in the text as a whole word (in strings and comments too); true when the
@@ -246,27 +247,12 @@ const presentCache = new WeakMap<PythonSource, Map<string, boolean>>();
  */
 export function mentions(ctx: PythonContext, word: string, anchor = 0): boolean {
   if (!readsTextFirst(ctx.source)) return true;
-  let known = presentCache.get(ctx.source);
-  if (!known) presentCache.set(ctx.source, (known = new Map()));
-  let present = known.get(word);
-  if (present === undefined) {
-    present = false;
-    const text = ctx.text;
-    const part = word.slice(anchor);
-    for (let at = text.indexOf(part, anchor); at >= 0 && !present; at = text.indexOf(part, at + 1)) {
-      present = text.startsWith(word, at - anchor) && wholeWordAt(text, at - anchor, at - anchor + word.length);
-    }
-    known.set(word, present);
+  const text = ctx.text;
+  const part = word.slice(anchor);
+  for (let at = text.indexOf(part, anchor); at >= 0; at = text.indexOf(part, at + 1)) {
+    if (text.startsWith(word, at - anchor) && wholeWord(text, at - anchor, at - anchor + word.length)) return true;
   }
-  return present;
-}
-
-function wholeWordAt(text: string, at: number, end: number): boolean {
-  return !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(end));
-}
-
-function isWordChar(c: number): boolean {
-  return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+  return false;
 }
 
 /**

@@ -256,8 +256,8 @@ function readAlias(source: PythonSource, at: number): string {
   return alias;
 }
 
-/** True when the keyword-long word at [at, end) is a whole word (what `\bword\b` finds). */
-function wholeWord(text: string, at: number, end: number): boolean {
+/** True when the word at [at, end) is a whole word (what `\bword\b` finds: ASCII word characters). */
+export function wholeWord(text: string, at: number, end: number): boolean {
   return !(at > 0 && isWordChar(text.charCodeAt(at - 1))) && !isWordChar(text.charCodeAt(end));
 }
 
