@@ -127,7 +127,10 @@ export class Occurrences {
 
   constructor(readonly source: PythonSource) {}
 
-  /** Moves the path to the deepest node holding [start, end); returns its depth. */
+  /**
+   * Moves the path to the deepest node holding [start, end); returns its depth. (The walker is
+   * borrowed for the file's lifetime, not given back: this Occurrences is shared per file.)
+   */
   descend(start: number, end: number): number {
     return (this.walker ??= this.source.walker()).descend(start, end);
   }
@@ -318,12 +321,22 @@ function hasFunctionKeyword(text: string, from: number, to: number): boolean {
 const SCOPE_BY_TEXT_LIMIT = 4000;
 
 /** Simple assignments to plain names, per function, with their uses. */
+/**
+ * The candidate test of LocalValues: the `n` characters at `at` are a whole name (nameOffsets'
+ * test) followed, past blanks, by `=` (not `==`) or `:` (not `:=`).
+ */
+function isCandidateAt(text: string, at: number, n: number): boolean {
+  if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) return false;
+  const i = skipBlanks(text, at + n);
+  const c = text.charCodeAt(i);
+  return (c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61;
+}
+
 export class LocalValues {
   readonly text: string;
   readonly occurrences: Occurrences;
   private readonly candidates = new Map<string, Candidates>();
   private readonly verdictsByName = new Map<string, Map<number, Assignment | null>>();
-
 
   constructor(readonly source: PythonSource) {
     this.text = source.text;
@@ -343,11 +356,7 @@ export class LocalValues {
       const offsets: number[] = [];
       const n = name.length;
       for (let at = text.indexOf(name); at >= 0; at = text.indexOf(name, at + 1)) {
-        // nameOffsets' test, then what follows the name.
-        if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) continue;
-        const i = skipBlanks(text, at + n);
-        const c = text.charCodeAt(i);
-        if ((c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61) offsets.push(at);
+        if (isCandidateAt(text, at, n)) offsets.push(at);
       }
       this.candidates.set(name, (found = { offsets, verdicts: new Array(offsets.length), back: new Int32Array(offsets.length).fill(UNSET) }));
     }
@@ -389,10 +398,7 @@ export class LocalValues {
     const text = this.text;
     const n = name.length;
     for (let at = start > 0 ? text.lastIndexOf(name, start - 1) : -1; at >= 0; at = at > 0 ? text.lastIndexOf(name, at - 1) : -1) {
-      if (isWordCode(text.charCodeAt(at - 1)) || isWordCode(text.charCodeAt(at + n))) continue;
-      const i = skipBlanks(text, at + n);
-      const c = text.charCodeAt(i);
-      if ((c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61) return at;
+      if (isCandidateAt(text, at, n)) return at;
     }
     return -1;
   }

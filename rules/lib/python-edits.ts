@@ -132,7 +132,7 @@ export function charAfter(source: PythonSource, end: number): string | null {
 }
 
 /** The name (identifier characters) starting at `at`, or ''. */
-export function nameAt(text: string, at: number): string {
+function nameAt(text: string, at: number): string {
   let end = at;
   while (end < text.length && isNameChar(text.charCodeAt(end))) end++;
   return text.slice(at, end);
@@ -399,7 +399,7 @@ export function importedModuleNames(source: PythonSource): ImportedModuleNames {
 }
 
 /** importedModuleNames, read again (no cache). */
-export function readImportedModuleNames(source: PythonSource): ImportedModuleNames {
+function readImportedModuleNames(source: PythonSource): ImportedModuleNames {
   const found = emptyImportNames();
   if (readImports(source, found, true)) return found;
   const forwards = emptyImportNames();
