@@ -243,6 +243,23 @@ const LEFT_SIDES = [
   'f = lambda: (x := 1)\ng = lambda y: [z := y]\n',
 ];
 
+/**
+ * Two tests of a check that returns how many cases it compared: each edge snippet (at least one
+ * case each), then generated Worker modules (at least `atLeast` cases in all).
+ */
+function snippetsAndModules(check: (text: string) => number, snippets: readonly string[], o: { seed: number; modules: number; size: number; atLeast: number }): void {
+  it('edge snippets', () => {
+    for (const text of snippets) expect(check(text)).toBeGreaterThan(0);
+  });
+
+  it('generated Worker modules', () => {
+    const rng = new Random(o.seed);
+    let checked = 0;
+    for (let i = 0; i < o.modules; i++) checked += check(pythonModule(rng, o.size, { entry: i % 2 === 0, pitfallRate: 0.5 }));
+    expect(checked).toBeGreaterThan(o.atLeast);
+  });
+}
+
 describe('Occurrences.assignmentOfLeft equals identifier() and its path', () => {
   const check = (text: string): number => {
     const source = new PythonSource('x.py', text);
@@ -261,16 +278,7 @@ describe('Occurrences.assignmentOfLeft equals identifier() and its path', () => 
     return checked;
   };
 
-  it('edge snippets', () => {
-    for (const text of LEFT_SIDES) expect(check(text)).toBeGreaterThan(0);
-  });
-
-  it('generated Worker modules', () => {
-    const rng = new Random(3);
-    let checked = 0;
-    for (let i = 0; i < 6; i++) checked += check(pythonModule(rng, 5000, { entry: i % 2 === 0, pitfallRate: 0.5 }));
-    expect(checked).toBeGreaterThan(2000);
-  });
+  snippetsAndModules(check, LEFT_SIDES, { seed: 3, modules: 6, size: 5000, atLeast: 2000 });
 });
 
 const SCOPES = [
@@ -309,16 +317,7 @@ describe('Occurrences.scopeAt (the statements walk) equals scopeOnPath of the fu
     return checked;
   };
 
-  it('edge snippets', () => {
-    for (const text of SCOPES) expect(check(text)).toBeGreaterThan(0);
-  });
-
-  it('generated Worker modules', () => {
-    const rng = new Random(9);
-    let checked = 0;
-    for (let i = 0; i < 3; i++) checked += check(pythonModule(rng, 3000, { entry: i % 2 === 0, pitfallRate: 0.5 }));
-    expect(checked).toBeGreaterThan(5000);
-  });
+  snippetsAndModules(check, SCOPES, { seed: 9, modules: 3, size: 3000, atLeast: 5000 });
 });
 
 describe('mayContinueToCall: the next token after a name, past blanks, line breaks and comments', () => {
