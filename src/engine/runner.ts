@@ -5,6 +5,7 @@ import { ConfigDocument, ConfigParseError } from './config-doc.js';
 import { docsRoot, docsUrlIn } from './docs-url.js';
 import { keepNodeShapes } from './shapes.js';
 import { noqaCodes } from './noqa.js';
+import { importBindings, qualifiedName, readsTextFirst } from './python-text.js';
 import { excessiveNesting, firstSyntaxError, MAX_BRACKET_NESTING, PythonSource, type PathLevel, type SyntaxNode } from './python.js';
 import { DEFAULT_CONFIG, type RepoConfig } from './repo-config.js';
 import { parseRequirements } from './requirements.js';
@@ -412,9 +413,14 @@ function lintPython(
   });
   if (byWord.size > 0) {
     // Import aliases of a trigger count too (`import requests as r` makes `r` a trigger), in one pass.
-    // A rule with triggerModules takes only aliases of (or leading to) those qualified names. Only
-    // the imports that name a trigger word are read (all of them when the text is unusual).
-    const bindings = source.importsNaming(byWord) ?? source.imports();
+    // A rule with triggerModules takes only aliases of (or leading to) those qualified names. In a
+    // tree without errors they are the bindings the text spells out, read once per file for the
+    // rules too (more than the file's, never fewer: a name an `import` in a string binds becomes a
+    // trigger, which costs a descent and finds nothing). Otherwise, the imports that name a trigger
+    // word, confirmed in the tree (all of them when the text is unusual).
+    const bindings = readsTextFirst(source)
+      ? importBindings(source).map((b) => ({ local: b.local, qualified: qualifiedName(b) }))
+      : (source.importsNaming(byWord) ?? source.imports());
     // The rules of each word before aliases were added (most files have no binding to read).
     const base = bindings.length > 0 ? new Map([...byWord].map(([w, list]) => [w, [...list]])) : byWord;
     const within = (q: string, m: string) => q === m || (q.length > m.length ? q.startsWith(m + '.') : m.startsWith(q + '.'));

@@ -2,6 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PythonSource } from '../../src/engine/index.js';
+import { importBindings, qualifiedName, readsTextFirst } from '../../src/engine/python-text.js';
 import { bracketsBeyond, excessiveNesting, PathWalker, type PathLevel } from '../../src/engine/python.js';
 
 const CORPUS = join(import.meta.dirname, '../corpus/good');
@@ -95,6 +96,22 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     const quick = new PythonSource('a.py', text as string).importsNaming(WORDS);
     const full = new PythonSource('a.py', text as string).imports();
     if (quick !== null) expect(pairsOf(quick)).toEqual(pairsOf(full));
+  });
+  // The runner takes aliases of trigger words from the text's bindings in trees without errors:
+  // they must hold every binding the tree's reading finds (more is allowed: words of strings).
+  const more = [
+    'import a.b.c, d.e as f\nfrom g import *\nfrom h import (i as j,\n    k)  # note\n',
+    'from \\\n  x.y import z as w\nimport m as n; import o\n',
+    'class C:\n    def f(self):\n        import requests as r\n        return r\n',
+    'try:\n    import ujson as json\nexcept ImportError:\n    import json\n',
+    'from .. import (a)\nfrom .x.y import b as c\n',
+  ];
+  it.each([...files, ...exampleFiles, ...snippets, ...more].map((t, i) => [i, t]))('text %i: the bindings read from the text hold every import binding', (_i, text) => {
+    const source = new PythonSource('a.py', text as string);
+    if (!readsTextFirst(source)) return;
+    const read = new Set(importBindings(source).map((b) => `${b.local}=${qualifiedName(b)}`));
+    const missing = source.imports().map((b) => `${b.local}=${b.qualified}`).filter((pair) => !read.has(pair));
+    expect(missing).toEqual([]);
   });
   it('answers from the text for plain files and defers to imports() for unusual ones', () => {
     expect(new PythonSource('a.py', 'import json\nfrom workers import Response\n').importsNaming(WORDS)).toEqual([]);
