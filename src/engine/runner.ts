@@ -372,19 +372,26 @@ function lintPython(
   const worker = workspace.workerOf(file.path);
   const pythonWorker = worker?.python ? worker : null;
   // words: the triggers that matter in this file, when the rule narrowed them (triggersFor).
-  const running: { rule: Rule; ctx: PythonContext; visitors: PythonVisitors; visits: boolean; words?: string[] }[] = [];
+  // A rule that throws is reported and the others go on (a rule failing in setup or in triggerHit
+  // is left out of the rest of the file).
+  const failed = (rule: Rule, err: unknown) => result.ruleErrors.push({ path: file.path, code: rule.meta.code, message: (err as Error).message });
+  const running: { rule: Rule; ctx: PythonContext; visitors: PythonVisitors; visits: boolean; words?: string[]; failed?: true }[] = [];
   for (const rule of rules) {
     if (!rule.python || !rule.meta.languages.includes('python')) continue;
     if (rule.meta.appliesTo && (!profile.known || !rule.meta.appliesTo(profile))) continue;
     const ctx = new RuleContext(file, workspace, source, profile, pythonWorker, rule.meta, sink);
     sink.currentRule = rule.meta.code;
-    sink.ran.add(rule.meta.code);
-    const visitors = rule.python(ctx);
-    // A rule with nothing to visit below the module in this file (it returned {}) needs no trigger words.
-    let visits = false;
-    for (const type in visitors) if (type !== 'module' && visitors[type]) visits = true;
-    const words = visits && rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
-    running.push({ rule, ctx, visitors, visits, words });
+    try {
+      const visitors = rule.python(ctx);
+      // A rule with nothing to visit below the module in this file (it returned {}) needs no trigger words.
+      let visits = false;
+      for (const type in visitors) if (type !== 'module' && visitors[type]) visits = true;
+      const words = visits && rule.triggers?.length && rule.triggersFor ? rule.triggersFor(ctx).filter((w) => rule.triggers!.includes(w)) : undefined;
+      running.push({ rule, ctx, visitors, visits, words });
+      sink.ran.add(rule.meta.code);
+    } catch (err) {
+      failed(rule, err);
+    }
   }
 
   const call = (rule: Rule, visitor: (n: SyntaxNode) => void, node: SyntaxNode) => {
@@ -392,7 +399,21 @@ function lintPython(
     try {
       visitor(node);
     } catch (err) {
-      result.ruleErrors.push({ path: file.path, code: rule.meta.code, message: (err as Error).message });
+      failed(rule, err);
+    }
+  };
+  /** Whether rule `i` wants the hit (false from then on once its triggerHit threw). */
+  const wants = (i: number, word: string, start: number, end: number): boolean => {
+    const r = running[i]!;
+    if (r.failed) return false;
+    if (!r.rule.triggerHit) return true;
+    sink.currentRule = r.rule.meta.code;
+    try {
+      return r.rule.triggerHit(r.ctx, word, start, end);
+    } catch (err) {
+      r.failed = true;
+      failed(r.rule, err);
+      return false;
     }
   };
 
@@ -450,8 +471,7 @@ function lintPython(
       if (!tested.has(word)) return list;
       let wanted: number[] | null = null;
       for (let k = 0; k < list.length; k++) {
-        const { rule, ctx } = running[list[k]!]!;
-        if (!rule.triggerHit || rule.triggerHit(ctx, word, start, end)) wanted?.push(list[k]!);
+        if (wants(list[k]!, word, start, end)) wanted?.push(list[k]!);
         else wanted ??= list.slice(0, k);
       }
       return wanted === null ? list : wanted.length > 0 ? wanted : null;
@@ -471,7 +491,9 @@ function lintPython(
           let kept = 0;
           for (let k = 0; k < count; k++) {
             const i = live[k]!;
-            const depth = running[i]!.rule.triggerDepth;
+            const { rule, failed } = running[i]!;
+            if (failed) continue;
+            const depth = rule.triggerDepth;
             if (depth === undefined ? !climbed[i]?.has(at) : level <= depth) live[kept++] = i;
           }
           count = kept;

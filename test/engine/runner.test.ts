@@ -77,6 +77,23 @@ describe('rule runner', () => {
     expect(r.profiles.get('src/entry.py')!.known).toBe(false);
   });
 
+  it.each([
+    ['python()', { python: () => { throw new Error('kaput'); } }],
+    ['triggersFor', { triggers: ['to_py'], triggersFor: () => { throw new Error('kaput'); }, python: () => ({ identifier() {} }) }],
+    ['triggerHit', { triggers: ['to_py'], triggerHit: () => { throw new Error('kaput'); }, python: () => ({ identifier() {} }) }],
+  ] as [string, Partial<Rule>][])('a rule whose %s throws is reported, and every other rule still runs on the file', (_what, parts) => {
+    const failing: Rule = { ...boom, ...parts };
+    for (const rules of [[failing, ...RULES], [...RULES, failing]]) {
+      const r = analyze({ files: WORKER, rules });
+      expect(r.ruleErrors.filter((e) => e.path === 'src/entry.py').map((e) => `${e.code} ${e.message}`)).toEqual(['PW990 kaput']);
+      expect(r.ruleErrors.every((e) => e.code === 'PW990')).toBe(true);
+      expect(r.findings.filter((f) => f.path === 'src/entry.py').map((f) => f.code)).toEqual(
+        analyze({ files: WORKER, rules: RULES }).findings.filter((f) => f.path === 'src/entry.py').map((f) => f.code),
+      );
+      expect(r.findings.some((f) => f.code === 'PW004')).toBe(true);
+    }
+  });
+
   it('rejects a fix the rule did not declare', () => {
     const r = analyze({ files: WORKER, rules: [undeclaredFix] });
     expect(r.ruleErrors[0].message).toMatch(/declares none/);
