@@ -445,20 +445,26 @@ function lintPython(
     // rules too (more than the file's, never fewer: a name an `import` in a string binds becomes a
     // trigger, which costs a descent and finds nothing). Otherwise, the imports that name a trigger
     // word, confirmed in the tree (all of them when the text is unusual).
-    const bindings = readsTextFirst(source)
-      ? importBindings(source).map((b) => ({ local: b.local, qualified: qualifiedName(b) }))
-      : (source.importsNaming(byWord) ?? source.imports());
-    // The rules of each word before aliases were added (most files have no binding to read).
-    const base = bindings.length > 0 ? new Map([...byWord].map(([w, list]) => [w, [...list]])) : byWord;
+    // Aliases are found against the words as they were before any was added, then added.
+    const aliasWords: string[] = [];
+    const aliasRules: number[] = [];
     const within = (q: string, m: string) => q === m || (q.length > m.length ? q.startsWith(m + '.') : m.startsWith(q + '.'));
-    for (const b of bindings) {
-      for (const segment of segmentsOf(b.qualified)) {
-        for (const i of base.get(segment) ?? []) {
-          const modules = running[i].rule.triggerModules;
-          if (!modules || modules.some((m) => within(b.qualified, m))) addWord(b.local, i);
+    const aliasesOf = (local: string, qualified: string) => {
+      for (const segment of segmentsOf(qualified)) {
+        const list = byWord.get(segment);
+        if (!list) continue;
+        for (const i of list) {
+          const modules = running[i]!.rule.triggerModules;
+          if (!modules || modules.some((m) => within(qualified, m))) {
+            aliasWords.push(local);
+            aliasRules.push(i);
+          }
         }
       }
-    }
+    };
+    if (readsTextFirst(source)) for (const b of importBindings(source)) aliasesOf(b.local, qualifiedName(b));
+    else for (const b of source.importsNaming(byWord) ?? source.imports()) aliasesOf(b.local, b.qualified);
+    for (let k = 0; k < aliasWords.length; k++) addWord(aliasWords[k]!, aliasRules[k]!);
   }
   if (byWord.size > 0) {
     // Per rule, the nodes climbed through. A rule stops climbing at a node it has climbed through
