@@ -80,18 +80,20 @@ export async function analyzeAsync(input: AnalyzeInput, yieldEveryBytes = 256_00
  * switch between parsing and linting costs both sides their CPU caches (tree-sitter's tables and
  * fresh trees, the rules' code and data): all rules over 1 MB of 2–20 KB files, the rules' time
  * beyond the parse went from about 45 ms with 4 files / 32 KB to about 32 ms with 32 files / 256 KB,
- * no better with more. The trees parsed ahead, about 45 bytes a character, live until linted
- * (analyzeAsync yields about as often).
+ * no better with more. A synchronous analysis keeps every tree until it returns anyway (see
+ * analyzeAsync), so it takes the large batches. analyzeAsync, which frees trees as it goes, takes
+ * small ones: with 32 files / 256 KB, the 1000-file review's peak RSS went from 254–268 MB to
+ * 263–315 MB (npm run bench, pipeline).
  */
-const PARSE_AHEAD_FILES = 32;
-const PARSE_AHEAD_BYTES = 256_000;
+const PARSE_AHEAD = { files: 32, bytes: 256_000 };
+const PARSE_AHEAD_ASYNC = { files: 4, bytes: 32_000 };
 
 /** Native memory of a tree-sitter Python tree per character of source, measured on the bench corpus. */
 const TREE_BYTES_PER_CHAR = 45;
 const NATIVE_MEMORY_HINT = Symbol('nativeMemoryHint');
 
 /** The analysis, one file per step; a step yields the length of the text it linted. */
-function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<number, AnalyzeResult, void> {
+function* analysis(input: AnalyzeInput, async: boolean): Generator<number, AnalyzeResult, void> {
   keepNodeShapes();
   const config = input.config ?? DEFAULT_CONFIG;
   const lintPaths = new Set(input.files.map((f) => f.path));
@@ -119,14 +121,15 @@ function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<nu
   };
   const plans: ReturnType<typeof planOf>[] = [];
   const planAt = (i: number) => (i in plans ? plans[i]! : (plans[i] = planOf(input.files[i]!)));
-  // Python files are parsed in batches, ahead of their rules (see PARSE_AHEAD_FILES).
+  // Python files are parsed in batches, ahead of their rules (see PARSE_AHEAD).
+  const batch = async ? PARSE_AHEAD_ASYNC : PARSE_AHEAD;
   // Each Python file gets its Worker profile here (null: not Worker code, nothing to lint) and,
   // with one, its parsed source (or the error parsing threw, reported when its turn comes).
   const ahead = new Map<SourceFile, { profile: RuntimeProfile; source: PythonSource } | Error | null>();
   const parseAhead = (from: number) => {
     let parsedFiles = 0;
     let bytes = 0;
-    for (let j = from; j < input.files.length && parsedFiles < PARSE_AHEAD_FILES && bytes < PARSE_AHEAD_BYTES; j++) {
+    for (let j = from; j < input.files.length && parsedFiles < batch.files && bytes < batch.bytes; j++) {
       const plan = planAt(j);
       if (!plan || !('language' in plan) || plan.language !== 'python') continue;
       const next = input.files[j]!;
@@ -136,7 +139,7 @@ function* analysis(input: AnalyzeInput, hintNativeMemory: boolean): Generator<nu
         continue;
       }
       try {
-        ahead.set(next, { profile, source: parseFile(next, hintNativeMemory) });
+        ahead.set(next, { profile, source: parseFile(next, async) });
       } catch (err) {
         ahead.set(next, err as Error);
       }

@@ -2,7 +2,7 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { RULES } from '../../rules/index.js';
-import { analyze, applyFixes, DEFAULT_CONFIG, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
+import { analyze, analyzeAsync, applyFixes, DEFAULT_CONFIG, languageOf, type Rule, type SourceFile } from '../../src/engine/index.js';
 
 function readTree(dir: string): SourceFile[] {
   const out: SourceFile[] = [];
@@ -180,5 +180,16 @@ describe('Python files parsed ahead of their rules', () => {
     expect(together.findings.some((f) => f.code === 'PW000')).toBe(true);
     expect(together.skipped.some((s) => /max_file_bytes/.test(s.reason))).toBe(true);
     expect(together.skipped.some((s) => /excluded/.test(s.reason))).toBe(true);
+  });
+
+  it('gives the same result from analyzeAsync (smaller batches, returns to the event loop between them)', async () => {
+    const sync = analyze({ files, rules: RULES, config });
+    for (const every of [1, 2_000, 256_000]) {
+      const result = await analyzeAsync({ files, rules: RULES, config }, every);
+      expect(result.findings).toEqual(sync.findings);
+      expect(result.skipped).toEqual(sync.skipped);
+      expect(result.ruleErrors).toEqual(sync.ruleErrors);
+      expect([...result.profiles]).toEqual([...sync.profiles]);
+    }
   });
 });
