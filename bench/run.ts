@@ -60,7 +60,7 @@ interface EngineSection {
 
 async function engineSection(): Promise<{ engine: EngineSection; perRule: { corpusMb: number; parseMs: number; ownMs: number; rules: RuleCost[] } }> {
   const sizes = quick ? [{ mb: 1, runs: 3 }] : [
-    { mb: 1, runs: 15 },
+    { mb: 1, runs: 25 },
     { mb: 5, runs: 5 },
     { mb: 20, runs: 5 },
   ];
