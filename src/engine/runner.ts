@@ -380,10 +380,14 @@ function lintPython(
   }
   const worker = workspace.workerOf(file.path);
   const pythonWorker = worker?.python ? worker : null;
+  // A rule that throws is reported and the others go on: one failing in setup or in triggerHit is
+  // left out of the rest of the file, and the `noqa` comments of one that failed are not judged
+  // (PW100 would call them unused).
+  const failed = (rule: Rule, err: unknown) => {
+    result.ruleErrors.push({ path: file.path, code: rule.meta.code, message: (err as Error).message });
+    sink.ran.delete(rule.meta.code);
+  };
   // words: the triggers that matter in this file, when the rule narrowed them (triggersFor).
-  // A rule that throws is reported and the others go on (a rule failing in setup or in triggerHit
-  // is left out of the rest of the file).
-  const failed = (rule: Rule, err: unknown) => result.ruleErrors.push({ path: file.path, code: rule.meta.code, message: (err as Error).message });
   const running: { rule: Rule; ctx: PythonContext; visitors: PythonVisitors; visits: boolean; words?: string[]; failed?: true }[] = [];
   for (const rule of rules) {
     if (!rule.python || !rule.meta.languages.includes('python')) continue;
@@ -453,7 +457,7 @@ function lintPython(
     const aliasRules: number[] = [];
     const within = (q: string, m: string) => q === m || (q.length > m.length ? q.startsWith(m + '.') : m.startsWith(q + '.'));
     const aliasesOf = (local: string, qualified: string) => {
-      for (const segment of segmentsOf(qualified)) {
+      for (const segment of qualified.split('.')) {
         const list = byWord.get(segment);
         if (!list) continue;
         for (const i of list) {
@@ -506,9 +510,7 @@ function lintPython(
           let kept = 0;
           for (let k = 0; k < count; k++) {
             const i = live[k]!;
-            const { rule, failed } = running[i]!;
-            if (failed) continue;
-            const depth = rule.triggerDepth;
+            const depth = running[i]!.rule.triggerDepth;
             if (depth === undefined ? !climbed[i]?.has(at) : level <= depth) live[kept++] = i;
           }
           count = kept;
@@ -543,18 +545,6 @@ function lintPython(
   }
   sink.currentRule = null;
   if (file.text.length <= SHAPE_KEEPER_MAX_CHARS) shapeKeeper = { source, sink, running };
-}
-
-/** The segments of dotted names, kept: the same module names come back in file after file. */
-const segmentCache = new Map<string, readonly string[]>();
-
-function segmentsOf(dotted: string): readonly string[] {
-  let segments = segmentCache.get(dotted);
-  if (!segments) {
-    if (segmentCache.size >= 10_000) segmentCache.clear();
-    segmentCache.set(dotted, (segments = dotted.split('.')));
-  }
-  return segments;
 }
 
 /**

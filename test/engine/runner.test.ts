@@ -94,6 +94,28 @@ describe('rule runner', () => {
     }
   });
 
+  it('asks a rule whose triggerHit threw nothing more in that file, and leaves its noqa comments alone', () => {
+    let asked = 0;
+    const failing: Rule = {
+      ...boom,
+      triggers: ['to_py'],
+      triggerHit: () => {
+        asked++;
+        throw new Error('kaput');
+      },
+      python: () => ({ call() {} }),
+    };
+    const entry = 'from pyodide.ffi import to_py\nrows = to_py(a)\nmore = to_py(b)  # noqa: PW990\n';
+    const r = analyze({ files: [WORKER[0], { path: 'src/entry.py', text: entry }], rules: [failing, ...RULES] });
+    expect(asked).toBe(1);
+    expect(r.ruleErrors.map((e) => `${e.code} ${e.path}`)).toEqual(['PW990 src/entry.py']);
+    expect(r.findings.filter((f) => f.code === 'PW100')).toEqual([]);
+    // A rule that ran to the end on the file has its unused noqa reported, as before.
+    const quiet: Rule = { ...boom, python: () => ({}) };
+    const ok = analyze({ files: [WORKER[0], { path: 'src/entry.py', text: entry }], rules: [quiet, ...RULES] });
+    expect(ok.findings.filter((f) => f.code === 'PW100').map((f) => f.line)).toEqual([3]);
+  });
+
   it('rejects a fix the rule did not declare', () => {
     const r = analyze({ files: WORKER, rules: [undeclaredFix] });
     expect(r.ruleErrors[0].message).toMatch(/declares none/);
