@@ -587,10 +587,10 @@ export class PythonSource {
   /**
    * The bindings of the import statements whose text names one of `words` (a module path segment
    * or an imported name), found from the text and confirmed in the tree one statement at a time:
-   * the runner needs only those to find aliases of trigger words, and reading every import of a
-   * file costs a few percent of its parse. Null when the text is not plain enough to be sure (an
-   * `import` after `;` or `:`, a comment inside a statement, `from` continued onto another line…):
-   * then imports() decides.
+   * what the runner reads for aliases of trigger words in a tree with syntax errors (in one
+   * without, it reads the text's bindings, importBindings). Null when the text is not plain enough
+   * to be sure (an `import` after `;` or `:`, a comment inside a statement, `from` continued onto
+   * another line…): then imports() decides.
    */
   importsNaming(words: WordSet): { local: string; qualified: string }[] | null {
     if (this.importsCache) return this.imports().filter((b) => b.qualified.split('.').some((seg) => words.has(seg)));
