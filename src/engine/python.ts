@@ -411,27 +411,43 @@ function importedPairsFromNodes(node: SyntaxNode): { local: string; qualified: s
         const first = item.namedChildren[0]?.text ?? item.text;
         pairs.push({ local: first, qualified: first });
       } else if (item.type === 'aliased_import') {
-        const name = item.childForFieldName('name')?.text;
+        const name = item.childForFieldName('name');
         const alias = item.childForFieldName('alias')?.text;
-        if (name && alias) pairs.push({ local: alias, qualified: name });
+        if (name && alias) pairs.push({ local: alias, qualified: dottedName(name) });
       }
     }
     return pairs;
   }
   const moduleNode = node.childForFieldName('module_name');
   if (!moduleNode) return pairs;
-  const module = moduleNode.text;
+  const module = dottedName(moduleNode);
   for (const item of node.namedChildren) {
     if (item.startIndex === moduleNode.startIndex) continue;
     if (item.type === 'dotted_name') {
-      pairs.push({ local: item.text, qualified: `${module}.${item.text}` });
+      const name = dottedName(item);
+      pairs.push({ local: name, qualified: `${module}.${name}` });
     } else if (item.type === 'aliased_import') {
-      const name = item.childForFieldName('name')?.text;
+      const name = item.childForFieldName('name');
       const alias = item.childForFieldName('alias')?.text;
-      if (name && alias) pairs.push({ local: alias, qualified: `${module}.${name}` });
+      if (name && alias) pairs.push({ local: alias, qualified: `${module}.${dottedName(name)}` });
     }
   }
   return pairs;
+}
+
+/** A dotted name (or a relative module) as Python reads it: its names and dots, without the blanks, continuations or comments between them. */
+function dottedName(node: SyntaxNode): string {
+  // (Comments and line continuations are named nodes too: only the identifiers count.)
+  if (node.type === 'dotted_name') return node.namedChildren.filter((c) => c.type === 'identifier').map((c) => c.text).join('.');
+  if (node.type === 'relative_import') {
+    let out = '';
+    for (const c of node.namedChildren) {
+      if (c.type === 'import_prefix') out += c.text.replace(/[^.]/g, '');
+      else if (c.type === 'dotted_name') out += dottedName(c);
+    }
+    return out;
+  }
+  return node.text;
 }
 
 /**

@@ -105,6 +105,8 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     'class C:\n    def f(self):\n        import requests as r\n        return r\n',
     'try:\n    import ujson as json\nexcept ImportError:\n    import json\n',
     'from .. import (a)\nfrom .x.y import b as c\n',
+    // Non-ASCII names send imports() to the statement's nodes.
+    'import a .\\\n b as café\nfrom . a import (b .\n c as d, é)\nfrom .. x . y import (zé as w)\n',
   ];
   it.each([...files, ...exampleFiles, ...snippets, ...more].map((t, i) => [i, t]))('text %i: the bindings read from the text hold every import binding', (_i, text) => {
     const source = new PythonSource('a.py', text as string);
@@ -112,6 +114,12 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     const read = new Set(importBindings(source).map((b) => `${b.local}=${qualifiedName(b)}`));
     const missing = source.imports().map((b) => `${b.local}=${b.qualified}`).filter((pair) => !read.has(pair));
     expect(missing).toEqual([]);
+  });
+  it('reads a dotted name from its nodes without the blanks, continuations and comments inside it', () => {
+    const pairs = (text: string) => new PythonSource('a.py', text).imports().map((b) => `${b.local}=${b.qualified}`);
+    expect(pairs('import a .\\\n b as café\n')).toEqual(['café=a.b']);
+    expect(pairs('from .. x . y import (zé as w)\n')).toEqual(['w=..x.y.zé']);
+    expect(pairs('from . \\\n a import (é)\n')).toEqual(['é=.a.é']);
   });
   it('answers from the text for plain files and defers to imports() for unusual ones', () => {
     expect(new PythonSource('a.py', 'import json\nfrom workers import Response\n').importsNaming(WORDS)).toEqual([]);
