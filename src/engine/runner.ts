@@ -90,6 +90,15 @@ const PARSE_AHEAD_ASYNC = { files: 4, bytes: 32_000 };
 
 /** Native memory of a tree-sitter Python tree per character of source, measured on the bench corpus. */
 const TREE_BYTES_PER_CHAR = 45;
+/**
+ * What analyzeAsync tells V8 a tree holds, per character: twice its size. V8 starts a full GC once
+ * external memory has grown by about 64 MB since the last one, and a tree is freed only after the
+ * GC that finds it dead. At the trees' own size that came every 1.4 MB of text or so, and the
+ * 1,000-file review's peak RSS ranged from 223 to 323 MB over 28 runs of `npm run bench`'s
+ * pipeline (over 300 MB in 3); at twice, 202–222 MB over 17 runs, for about 0.35 s more CPU
+ * (3.4–3.7 s against 3.0–3.2).
+ */
+const HINT_BYTES_PER_CHAR = 2 * TREE_BYTES_PER_CHAR;
 const NATIVE_MEMORY_HINT = Symbol('nativeMemoryHint');
 
 /** The analysis, one file per step; a step yields the length of the text it linted. */
@@ -348,9 +357,9 @@ class RuleContext implements PythonContext {
 function parseFile(file: SourceFile, hintNativeMemory: boolean): PythonSource {
   const source = new PythonSource(file.path, file.text);
   if (hintNativeMemory) {
-    // An untouched allocation of about the tree's native size, tied to the tree: V8 counts it as
-    // external memory and collects often enough for the event loop to free finished trees.
-    Object.defineProperty(source.tree, NATIVE_MEMORY_HINT, { value: Buffer.allocUnsafeSlow(file.text.length * TREE_BYTES_PER_CHAR) });
+    // An untouched allocation, tied to the tree, of twice its native size (HINT_BYTES_PER_CHAR): V8
+    // counts it as external memory and collects often enough for the event loop to free finished trees.
+    Object.defineProperty(source.tree, NATIVE_MEMORY_HINT, { value: Buffer.allocUnsafeSlow(file.text.length * HINT_BYTES_PER_CHAR) });
   }
   return source;
 }
