@@ -323,34 +323,6 @@ export class PathWalker {
 }
 
 const IMPORT_TYPES = new Set(['import_statement', 'import_from_statement']);
-/**
- * True when what stands before `import` on its line (from `lineStart` to `at`) is what a plain
- * import statement has there: blanks, then nothing or `from <module> ` (what
- * /^[ \t]*(?:from[ \t]+[A-Za-z0-9_.]+[ \t]+)?$/ matches).
- */
-function isImportLinePrefix(text: string, lineStart: number, at: number): boolean {
-  let i = skipSpacesAndTabs(text, lineStart, at);
-  if (i === at) return true;
-  if (!text.startsWith('from', i)) return false;
-  const afterFrom = i + 4;
-  i = skipSpacesAndTabs(text, afterFrom, at);
-  if (i === afterFrom) return false;
-  const module = i;
-  for (let c = text.charCodeAt(i); i < at && (isAsciiWordCode(c) || c === 46); c = text.charCodeAt(++i));
-  if (i === module) return false;
-  const afterModule = i;
-  i = skipSpacesAndTabs(text, afterModule, at);
-  return i > afterModule && i === at;
-}
-
-function skipSpacesAndTabs(text: string, i: number, end: number): number {
-  while (i < end) {
-    const c = text.charCodeAt(i);
-    if (c !== 32 && c !== 9) break;
-    i++;
-  }
-  return i;
-}
 const DOTTED_CHAIN = /^[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)*$/;
 
 /** The names an import statement's text binds, read from its text (cheaper than its nodes). */
@@ -598,73 +570,6 @@ export class PythonSource {
       visit(word, levelAt, nodeAt, admitted);
     }
     this.releaseWalker(walker);
-  }
-
-  /**
-   * The bindings of the import statements whose text names one of `words` (a module path segment
-   * or an imported name), found from the text and confirmed in the tree one statement at a time:
-   * what the runner reads for aliases of trigger words in a tree with syntax errors (in one
-   * without, it reads the text's bindings, importBindings). Null when the text is not plain enough
-   * to be sure (an `import` after `;` or `:`, a comment inside a statement, `from` continued onto
-   * another line…): then imports() decides.
-   */
-  importsNaming(words: WordSet): { local: string; qualified: string }[] | null {
-    if (this.importsCache) return this.imports().filter((b) => b.qualified.split('.').some((seg) => words.has(seg)));
-    const text = this.text;
-    const named = wordPattern(words);
-    const hasCr = text.includes('\r');
-    const out: { local: string; qualified: string }[] = [];
-    let walker: PathWalker | null = null;
-    /** Start of the first word at or after the last line start searched from (-1: none searched). */
-    let hit = -1;
-    try {
-      for (let at = nextImportKeyword(text, 0); at >= 0; at = nextImportKeyword(text, at + 6)) {
-        // (lastIndexOf('\r') in a text without one would scan back to its start: quadratic.)
-        let lineStart = at;
-        if (hasCr) while (lineStart > 0 && text[lineStart - 1] !== '\n' && text[lineStart - 1] !== '\r') lineStart--;
-        else lineStart = text.lastIndexOf('\n', at) + 1;
-        if (!isImportLinePrefix(text, lineStart, at)) return null;
-        let end = text.indexOf('\n', at);
-        if (end < 0) end = text.length;
-        let plain = true;
-        for (let i = at + 6; i < end; i++) {
-          const c = text.charCodeAt(i);
-          if (c === 40 /* ( */ || c === 92 /* \ */ || c === 35 /* # */ || c === 13 /* \r */) {
-            plain = false;
-            break;
-          }
-        }
-        if (!plain) {
-          // Not one plain line: the statement runs to the first line break outside brackets and not
-          // after a backslash.
-          let depth = 0;
-          for (end = at; end < text.length; end++) {
-            const c = text[end];
-            if (c === '#') return null;
-            if (c === '(') depth++;
-            else if (c === ')') depth--;
-            else if ((c === '\n' || c === '\r') && depth <= 0 && text[end - 1] !== '\\' && !(c === '\n' && text[end - 1] === '\r' && text[end - 2] === '\\')) break;
-          }
-        }
-        // The first word at or after the line's start, searched again only once passed (imports
-        // come in text order): a statement that holds none costs no slice and no search.
-        if (hit < lineStart) {
-          named.lastIndex = lineStart;
-          hit = named.test(text) ? wordStartBefore(text, named.lastIndex) : text.length;
-        }
-        if (hit >= end) continue;
-        // Names a word: is it an import statement (not text in a string), and what does it bind?
-        walker ??= this.walker();
-        const found = importStatementAt(walker, at);
-        if (!found) continue;
-        const { depth, statement } = found;
-        const pairs = importedPairs(statement.type, text.slice(statement.start, statement.end)) ?? importedPairsFromNodes(walker.nodeAt(depth - 1));
-        out.push(...pairs);
-      }
-      return out;
-    } finally {
-      if (walker) this.releaseWalker(walker);
-    }
   }
 
   /** The import bindings of one local name (looking through all of them per lookup is quadratic). */

@@ -459,8 +459,8 @@ function lintPython(
     // A rule with triggerModules takes only aliases of (or leading to) those qualified names. In a
     // tree without errors they are the bindings the text spells out, read once per file for the
     // rules too (more than the file's, never fewer: a name an `import` in a string binds becomes a
-    // trigger, which costs a descent and finds nothing). Otherwise, the imports that name a trigger
-    // word, confirmed in the tree (all of them when the text is unusual).
+    // trigger, which costs a descent and finds nothing). Otherwise, the tree's imports (which rules
+    // read anyway in such a file: PW004 does).
     // Aliases are found against the words as they were before any was added, then added.
     const aliasWords: string[] = [];
     const aliasRules: number[] = [];
@@ -479,7 +479,7 @@ function lintPython(
       }
     };
     if (readsTextFirst(source)) for (const b of importBindings(source)) aliasesOf(b.local, qualifiedName(b));
-    else for (const b of source.importsNaming(byWord) ?? source.imports()) aliasesOf(b.local, b.qualified);
+    else for (const b of source.imports()) aliasesOf(b.local, b.qualified);
     for (let k = 0; k < aliasWords.length; k++) addWord(aliasWords[k]!, aliasRules[k]!);
   }
   if (byWord.size > 0) {

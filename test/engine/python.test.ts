@@ -73,10 +73,7 @@ describe('node start offsets', () => {
   });
 });
 
-describe('importsNaming (the imports that can alias a trigger word, read from the text first)', () => {
-  const WORDS = new Set(['requests', 'to_js', 'random', 'os', 'urllib', 'to_py', 'eval']);
-  const pairsOf = (list: { local: string; qualified: string }[]) =>
-    [...new Set(list.filter((b) => b.qualified.split('.').some((s) => WORDS.has(s))).map((b) => `${b.local}=${b.qualified}`))].sort();
+describe('import bindings, from the text and from the tree', () => {
   const files = (readdirSync(CORPUS, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(CORPUS, f), 'utf8'));
   const examples = join(import.meta.dirname, '../../examples');
   const exampleFiles = (readdirSync(examples, { recursive: true }) as string[]).filter((f) => f.endsWith('.py')).map((f) => readFileSync(join(examples, f), 'utf8'));
@@ -91,15 +88,6 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     'from .import requests\n',
     'from . import to_js\r\nimport os\r\n',
     'import café, requests.adapters as ra\n',
-  ];
-  it.each([...files, ...exampleFiles, ...snippets].map((t, i) => [i, t]))('text %i: the same aliases as reading every import', (_i, text) => {
-    const quick = new PythonSource('a.py', text as string).importsNaming(WORDS);
-    const full = new PythonSource('a.py', text as string).imports();
-    if (quick !== null) expect(pairsOf(quick)).toEqual(pairsOf(full));
-  });
-  // The runner takes aliases of trigger words from the text's bindings in trees without errors:
-  // they must hold every binding the tree's reading finds (more is allowed: words of strings).
-  const more = [
     'import a.b.c, d.e as f\nfrom g import *\nfrom h import (i as j,\n    k)  # note\n',
     'from \\\n  x.y import z as w\nimport m as n; import o\n',
     'class C:\n    def f(self):\n        import requests as r\n        return r\n',
@@ -108,9 +96,11 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     // Non-ASCII names send imports() to the statement's nodes.
     'import a .\\\n b as café\nfrom . a import (b .\n c as d, é)\nfrom .. x . y import (zé as w)\n',
   ];
-  it.each([...files, ...exampleFiles, ...snippets, ...more].map((t, i) => [i, t]))('text %i: the bindings read from the text hold every import binding', (_i, text) => {
+  // The runner takes aliases of trigger words from the text's bindings in trees without errors:
+  // they must hold every binding the tree's reading finds (more is allowed: words of strings).
+  it.each([...files, ...exampleFiles, ...snippets].map((t, i) => [i, t]))('text %i: the bindings read from the text hold every import binding', (_i, text) => {
     const source = new PythonSource('a.py', text as string);
-    if (!readsTextFirst(source)) return;
+    expect(readsTextFirst(source)).toBe(true);
     const read = new Set(importBindings(source).map((b) => `${b.local}=${qualifiedName(b)}`));
     const missing = source.imports().map((b) => `${b.local}=${b.qualified}`).filter((pair) => !read.has(pair));
     expect(missing).toEqual([]);
@@ -120,11 +110,6 @@ describe('importsNaming (the imports that can alias a trigger word, read from th
     expect(pairs('import a .\\\n b as café\n')).toEqual(['café=a.b']);
     expect(pairs('from .. x . y import (zé as w)\n')).toEqual(['w=..x.y.zé']);
     expect(pairs('from . \\\n a import (é)\n')).toEqual(['é=.a.é']);
-  });
-  it('answers from the text for plain files and defers to imports() for unusual ones', () => {
-    expect(new PythonSource('a.py', 'import json\nfrom workers import Response\n').importsNaming(WORDS)).toEqual([]);
-    expect(new PythonSource('a.py', 'import json\nimport requests as r\n').importsNaming(WORDS)).toEqual([{ local: 'r', qualified: 'requests' }]);
-    expect(new PythonSource('a.py', 'x = 1; import requests as r\n').importsNaming(WORDS)).toBeNull();
   });
 });
 

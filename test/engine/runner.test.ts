@@ -116,6 +116,14 @@ describe('rule runner', () => {
     expect(ok.findings.filter((f) => f.code === 'PW100').map((f) => f.line)).toEqual([3]);
   });
 
+  it('finds aliases of trigger words from the text, and from the tree in a file with a syntax error', () => {
+    const body = 'from js import eval as ev\n\ndef g():\n    return ev("1")\n';
+    for (const text of [body, `${body}\nx = )\n`]) {
+      const r = analyze({ files: [WORKER[0], { path: 'src/entry.py', text }], rules: RULES });
+      expect(r.findings.filter((f) => f.code === 'PW006').map((f) => f.line), text).toEqual([4]);
+    }
+  });
+
   it('rejects a fix the rule did not declare', () => {
     const r = analyze({ files: WORKER, rules: [undeclaredFix] });
     expect(r.ruleErrors[0].message).toMatch(/declares none/);
