@@ -8,7 +8,7 @@
 // matter is confirmed by one cursor descent (types and ranges as plain data), and nodes are made
 // only for the answers.
 import { typeName, type PathLevel, type PathWalker, type PythonSource, type SyntaxNode } from '../../src/engine/python.js';
-import { readsTextFirst } from './python-edits.js';
+import { isWordCode, readsTextFirst } from '../../src/engine/python-text.js';
 
 /** The expression inside any number of parentheses. */
 export function unwrap(node: SyntaxNode): SyntaxNode {
@@ -50,12 +50,8 @@ export function scopeKey(scope: Scope): string {
   return scope ? `${scope.start}:${scope.end}` : 'module';
 }
 
-/**
- * True for a character code that may continue a Python identifier: ASCII word characters and,
- * conservatively, any non-ASCII character (outside strings and comments Python accepts one only
- * inside an identifier). NaN (outside the text) is none.
- */
-export const isWordCode = (c: number): boolean => (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c > 127;
+/** (The engine's: an ASCII word character or any non-ASCII one; NaN, outside the text, is none.) */
+export { isWordCode };
 
 /**
  * Offsets of `name` as a whole word in text[from, to): not next to a character that may continue

@@ -30,8 +30,18 @@ function isBlank(c: number): boolean {
   );
 }
 
-function isWordChar(c: number): boolean {
+/** An ASCII word character (what `\w` matches). */
+export function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95;
+}
+
+/**
+ * True for a character code that may continue a Python identifier: ASCII word characters and,
+ * conservatively, any non-ASCII character (outside strings and comments Python accepts one only
+ * inside an identifier). NaN (outside the text) is none.
+ */
+export function isWordCode(c: number): boolean {
+  return isWordChar(c) || c > 127;
 }
 
 /** A character of an identifier as tree-sitter reads one: ASCII word characters, or any non-ASCII character that is not white space. */

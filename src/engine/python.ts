@@ -2,6 +2,7 @@
 // uses to hand nodes to rules without walking every node of a large file.
 import Parser from 'tree-sitter';
 import Python from 'tree-sitter-python';
+import { isWordChar, isWordCode, wholeWord } from './python-text.js';
 
 export type SyntaxNode = Parser.SyntaxNode;
 export type Tree = Parser.Tree;
@@ -787,7 +788,6 @@ function wordPattern(words: WordSet): RegExp {
     const source = `\\b(?:${[...words.keys()].map(escapeRegExp).join('|')})\\b`;
     wordPatterns.set(key, (re = new RegExp(source, 'g')));
   }
-  re.lastIndex = 0;
   return re;
 }
 
@@ -798,21 +798,18 @@ export function escapeRegExp(s: string): string {
 /** The start of the run of word characters (`\w`: ASCII letters, digits, `_`) that ends at `end`. */
 function wordStartBefore(text: string, end: number): number {
   let i = end;
-  while (i > 0 && isAsciiWordCode(text.charCodeAt(i - 1))) i--;
+  while (i > 0 && isWordChar(text.charCodeAt(i - 1))) i--;
   return i;
 }
 
 /** Offset of the next whole word `import` (what `\bimport\b` finds) at or after `from`, or -1. */
 function nextImportKeyword(text: string, from: number): number {
   for (let at = text.indexOf('import', from); at >= 0; at = text.indexOf('import', at + 6)) {
-    if ((at === 0 || !isAsciiWordCode(text.charCodeAt(at - 1))) && !isAsciiWordCode(text.charCodeAt(at + 6))) return at;
+    if (wholeWord(text, at, at + 6)) return at;
   }
   return -1;
 }
 
-function isAsciiWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95;
-}
 
 /** True for a whole Python identifier. */
 export function isIdentifier(s: string): boolean {
@@ -840,9 +837,6 @@ LEX[34] = LEX[39] = QUOTE;
 LEX[35] = HASH;
 LEX[33] = LEX[58] = FIELD_END;
 
-function isWordCode(c: number): boolean {
-  return (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c > 127;
-}
 
 /**
  * Reads Python text the way CPython's tokenizer does, for the nesting of brackets only: strings
@@ -853,23 +847,14 @@ class BracketLexer {
   depth = 0;
   /** Where the limit was passed (-1: not yet). */
   beyond = -1;
-  /** Whether the text has a `\r` (a line may end at a lone one, which indexOf('\n') would miss). */
-  private readonly hasCr: boolean;
-
   constructor(
     private readonly text: string,
     private readonly limit: number,
-  ) {
-    this.hasCr = text.includes('\r');
-  }
+  ) {}
 
-  /** Offset of the line break ending the line at `i` (the text's length on the last line). */
+  /** Offset of the line break ending the line at `i` (the text's length on the last line): a `\n` or a lone `\r`. */
   lineBreakAt(i: number): number {
     const text = this.text;
-    if (!this.hasCr) {
-      const nl = text.indexOf('\n', i);
-      return nl < 0 ? text.length : nl;
-    }
     for (; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 || c === 13) return i;
