@@ -316,7 +316,6 @@ function hasFunctionKeyword(text: string, from: number, to: number): boolean {
 /** How far the text between an assignment and a read is searched for a function start. */
 const SCOPE_BY_TEXT_LIMIT = 4000;
 
-/** Simple assignments to plain names, per function, with their uses. */
 /**
  * The candidate test of LocalValues: the `n` characters at `at` are a whole name (nameOffsets'
  * test) followed, past blanks, by `=` (not `==`) or `:` (not `:=`).
@@ -328,6 +327,7 @@ function isCandidateAt(text: string, at: number, n: number): boolean {
   return (c === 61 || c === 58) && text.charCodeAt(i + 1) !== 61;
 }
 
+/** Simple assignments to plain names, per function, with their uses. */
 export class LocalValues {
   readonly text: string;
   readonly occurrences: Occurrences;

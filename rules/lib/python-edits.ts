@@ -16,8 +16,6 @@ export {
   textShortcuts,
   tokenBefore,
   wholeWord,
-  type ImportedModuleNames,
-  type TextBinding,
 } from '../../src/engine/python-text.js';
 
 /** The imported-name nodes of an import_from_statement (dotted_name or aliased_import). */
