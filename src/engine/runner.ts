@@ -227,6 +227,11 @@ class FindingSink {
     private readonly docsBase: string,
   ) {}
 
+  /** False for a file without the word `noqa` (it has no noqa comment: no line to read); searched once. */
+  private mayHaveNoqa(): boolean {
+    return (this.hasNoqa ??= this.file.text.includes('noqa'));
+  }
+
   lines(): LineIndex {
     return (this.index ??= new LineIndex(this.file.text));
   }
@@ -234,9 +239,7 @@ class FindingSink {
   add(rule: Pick<Rule['meta'], 'code' | 'name' | 'gotcha' | 'severity' | 'fixable'>, report: Report): void {
     const lines = this.lines();
     const range = lines.range(report.start, report.end);
-    // A file without the word has no noqa comment: no line to read.
-    this.hasNoqa ??= this.file.text.includes('noqa');
-    if (this.hasNoqa) {
+    if (this.mayHaveNoqa()) {
       let noqa = this.noqaByLine.get(range.line);
       // Once per line: many findings on one long line would otherwise rescan it each time.
       if (!noqa) this.noqaByLine.set(range.line, (noqa = noqaCodes(lines.lineText(range.line))));
@@ -274,7 +277,7 @@ class FindingSink {
 
   /** `# noqa: CODE` naming a rule that ran here and silenced nothing on that line (like ruff's RUF100). */
   reportUnusedNoqa(): void {
-    if (!this.file.text.includes('noqa') || this.config.rules[UNUSED_NOQA.code] === 'off') return;
+    if (!this.mayHaveNoqa() || this.config.rules[UNUSED_NOQA.code] === 'off') return;
     const lines = this.lines();
     for (const m of this.file.text.matchAll(/(#|\/\/)[ \t]*noqa[ \t]*:[ \t]*([A-Za-z]+[0-9]+(?:[ \t]*,[ \t]*[A-Za-z]+[0-9]+|[ \t]+[A-Za-z]+[0-9]+)*)/gi)) {
       const listStart = m.index! + m[0].length - m[2].length;
