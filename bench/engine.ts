@@ -69,7 +69,7 @@ async function timePair<T>(corpus: Corpus, run: () => T, parseFirst: boolean): P
   return { p: await parse(), a };
 }
 
-/** Untimed passes over the first megabyte of a series' corpus after its heap was settled. */
+/** Untimed passes after a settled heap, before a series is timed (over the first megabyte of an engine corpus, or 600 configs). */
 const SERIES_WARM_UP_PASSES = 4;
 
 /**
@@ -242,13 +242,21 @@ export async function benchPerRule(
   runs: number,
 ): Promise<{ parseMs: number; ownMs: number; rules: RuleCost[] }> {
   const config = configFor(corpus);
-  const lint = (rs: readonly Rule[]) => () => analyze({ files: corpus.python, context: corpus.configs, rules: rs, config });
+  const lint = () => {
+    const counts = new Map<string, RuleCounts>();
+    const { findings } = analyze({ files: corpus.python, context: corpus.configs, rules: rules.map((r) => instrumented(r, counts)), config });
+    return { counts, findings };
+  };
+  // As in benchEngine: one settle, then an untimed run, so that no run follows a forced GC. (The
+  // own-code times are read inside the runs; hits, visits and findings are the same every run.)
+  await settle();
+  lint();
   const perRun: Map<string, RuleCounts>[] = [];
   let findings: Finding[] = [];
   for (let i = 0; i < runs; i++) {
-    const counts = new Map<string, RuleCounts>();
-    findings = (await timeIt(lint(rules.map((r) => instrumented(r, counts))))).value.findings;
-    perRun.push(counts);
+    const run = lint();
+    findings = run.findings;
+    perRun.push(run.counts);
   }
   const findingsBy = new Map<string, number>();
   for (const f of findings) findingsBy.set(f.code, (findingsBy.get(f.code) ?? 0) + 1);

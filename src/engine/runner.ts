@@ -82,8 +82,10 @@ export async function analyzeAsync(input: AnalyzeInput, yieldEveryBytes = 256_00
  * beyond the parse went from about 45 ms with 4 files / 32 KB to about 32 ms with 32 files / 256 KB,
  * no better with more. A synchronous analysis keeps every tree until it returns anyway (see
  * analyzeAsync), so it takes the large batches. analyzeAsync, which frees trees as it goes, takes
- * small ones: with 32 files / 256 KB, the 1000-file review's peak RSS went from 254–268 MB to
- * 263–315 MB (npm run bench, pipeline).
+ * small ones: in five-run samples of the 1000-file review (npm run bench, pipeline), 16 files /
+ * 128 KB peaked at 288–304 MB and 32 / 256 KB at 263–315 MB, against 254–268 MB. That was with a
+ * native-memory hint of the trees' own size (see HINT_BYTES_PER_CHAR), under which the peak spread
+ * widely anyway (223–323 MB over 28 runs); not measured again since the hint was doubled.
  */
 const PARSE_AHEAD = { files: 32, bytes: 256_000 };
 const PARSE_AHEAD_ASYNC = { files: 4, bytes: 32_000 };
@@ -95,7 +97,7 @@ const TREE_BYTES_PER_CHAR = 45;
  * external memory has grown by about 64 MB since the last one, and a tree is freed only after the
  * GC that finds it dead. At the trees' own size that came every 1.4 MB of text or so, and the
  * 1,000-file review's peak RSS ranged from 223 to 323 MB over 28 runs of `npm run bench`'s
- * pipeline (over 300 MB in 3); at twice, 202–222 MB over 17 runs, for about 0.35 s more CPU
+ * pipeline (over 300 MB in 3); at twice, 202–222 MB over 18 runs, for about 0.35 s more CPU
  * (3.4–3.7 s against 3.0–3.2).
  */
 const HINT_BYTES_PER_CHAR = 2 * TREE_BYTES_PER_CHAR;
